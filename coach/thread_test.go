@@ -1,0 +1,142 @@
+package coach
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 3, 10, 13, 58, 0, 0, time.UTC)
+
+const (
+	angry = "This is the THIRD time I'm writing about this. Honestly thinking about cancelling."
+	calm  = "Is there a way to export the usage report as CSV?"
+)
+
+// step is one event applied to a thread, and the rules it should nudge, to whom.
+type step struct {
+	ev     Event
+	nudges []string // "rule>agent"
+}
+
+func TestObserve(t *testing.T) {
+	customer := func(ts, text string, at time.Duration) Event {
+		return Event{Kind: Posted, TS: ts, User: "UCHRIS", Role: RoleCustomer, Text: text, At: t0.Add(at)}
+	}
+	agent := func(ts string, at time.Duration) Event {
+		return Event{Kind: Posted, TS: ts, User: "UANA", Role: RoleAgent, Text: "On it.", At: t0.Add(at)}
+	}
+	claim := func(user string, role Role, at time.Duration) Event {
+		return Event{Kind: Claimed, TS: "100.1", User: user, Role: role, At: t0.Add(at)}
+	}
+	tests := []struct {
+		name  string
+		steps []step
+		owner string
+	}{
+		{"upset message, nobody owns the thread: held until a claim", []step{
+			{customer("100.1", angry, 0), nil},
+			{claim("UANA", RoleAgent, 20*time.Second), []string{"pause>UANA"}},
+		}, "UANA"},
+		{"upset message in an owned thread: the owner, at once", []step{
+			{customer("100.1", calm, 0), nil},
+			{agent("100.2", time.Minute), nil},
+			{customer("100.3", angry, 2*time.Minute), []string{"pause>UANA"}},
+		}, "UANA"},
+		{"calm message: nothing", []step{
+			{customer("100.1", calm, 0), nil},
+			{claim("UANA", RoleAgent, time.Second), nil},
+		}, "UANA"},
+		{"the agent replied before claiming: the held nudge is moot", []step{
+			{customer("100.1", angry, 0), nil},
+			{agent("100.2", time.Minute), nil},
+			{claim("UANA", RoleAgent, 2*time.Minute), nil},
+		}, "UANA"},
+		{"a customer's reaction does not claim", []step{
+			{customer("100.1", angry, 0), nil},
+			{claim("UCHRIS", RoleCustomer, time.Second), nil},
+		}, ""},
+		{"deleted before the claim: nothing", []step{
+			{customer("100.1", angry, 0), nil},
+			{Event{Kind: Deleted, TS: "100.1", At: t0.Add(time.Second)}, nil},
+			{claim("UANA", RoleAgent, 2*time.Second), nil},
+		}, "UANA"},
+		{"edited to calm before the claim: nothing", []step{
+			{customer("100.1", angry, 0), nil},
+			{Event{Kind: Edited, TS: "100.1", User: "UCHRIS", Text: calm, At: t0.Add(time.Second)}, nil},
+			{claim("UANA", RoleAgent, 2*time.Second), nil},
+		}, "UANA"},
+		{"edited to upset in an owned thread: the owner", []step{
+			{agent("100.0", 0), nil},
+			{customer("100.1", calm, time.Minute), nil},
+			{Event{Kind: Edited, TS: "100.1", User: "UCHRIS", Text: angry, At: t0.Add(2 * time.Minute)}, []string{"pause>UANA"}},
+		}, "UANA"},
+		{"an edit that keeps it upset: no second nudge", []step{
+			{agent("100.0", 0), nil},
+			{customer("100.1", angry, time.Minute), []string{"pause>UANA"}},
+			{Event{Kind: Edited, TS: "100.1", User: "UCHRIS", Text: angry + " Furious.", At: t0.Add(2 * time.Minute)}, nil},
+		}, "UANA"},
+		{"an edit that overtook its message counts as the message", []step{
+			{agent("100.0", 0), nil},
+			{Event{Kind: Edited, TS: "100.5", User: "UCHRIS", Role: RoleCustomer, Text: angry, At: t0.Add(time.Minute)}, []string{"pause>UANA"}},
+		}, "UANA"},
+		{"a claim a day later: the held nudge is stale", []step{
+			{customer("100.1", angry, 0), nil},
+			{claim("UANA", RoleAgent, 25*time.Hour), nil},
+		}, "UANA"},
+		{"a later claim by another agent takes the thread", []step{
+			{agent("100.0", 0), nil},
+			{claim("ULEE", RoleAgent, time.Minute), nil},
+			{customer("100.3", angry, 2*time.Minute), []string{"pause>ULEE"}},
+		}, "ULEE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			th := Thread{Channel: "CACME", TS: "100.1"}
+			for i, s := range tt.steps {
+				var ns []Nudge
+				th, ns = testCoach.Observe(th, s.ev)
+				var got []string
+				for _, n := range ns {
+					got = append(got, n.Rule+">"+n.To)
+				}
+				if strings.Join(got, ",") != strings.Join(s.nudges, ",") {
+					t.Fatalf("step %d: nudges = %v, want %v", i, got, s.nudges)
+				}
+			}
+			if th.Owner != tt.owner {
+				t.Errorf("owner = %q, want %q", th.Owner, tt.owner)
+			}
+		})
+	}
+}
+
+func TestObserveIsPureAndRenders(t *testing.T) {
+	th := Thread{Channel: "CACME", TS: "100.1", Owner: "UANA"}
+	ev := Event{Kind: Posted, TS: "100.2", User: "UCHRIS", Role: RoleCustomer, Text: angry, At: t0}
+	a, na := testCoach.Observe(th, ev)
+	b, nb := testCoach.Observe(th, ev)
+	if len(th.Messages) != 0 {
+		t.Fatal("Observe changed its input thread")
+	}
+	if len(na) != 1 || len(nb) != 1 || na[0].Say != nb[0].Say || len(a.Messages) != len(b.Messages) {
+		t.Fatalf("Observe is not deterministic: %+v vs %+v", na, nb)
+	}
+	n := na[0]
+	if n.Title == "" || n.Say == "" || !strings.Contains(n.Why, "\u201cTHIRD time\u201d") || strings.Contains(n.Why, "{cue}") {
+		t.Errorf("rendered nudge = %+v, want title, suggestion and the quoted cue", n)
+	}
+	if a.Replies != 1 || a.Customer != "UCHRIS" || !a.Active() {
+		t.Errorf("thread after a reply = %+v, want 1 reply, customer UCHRIS", a)
+	}
+}
+
+func TestObserveBoundsMemory(t *testing.T) {
+	th := Thread{Channel: "C", TS: "1.0"}
+	for i := range 3 * maxSeen {
+		th, _ = testCoach.Observe(th, Event{Kind: Posted, TS: "1." + string(rune('a'+i%26)), User: "U", Role: RoleCustomer, Text: calm, At: t0})
+	}
+	if len(th.Messages) != maxSeen {
+		t.Errorf("thread keeps %d messages, want at most %d", len(th.Messages), maxSeen)
+	}
+}

@@ -1,0 +1,66 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// keys builds every Redis key the bot uses. All keys start with the configured prefix, so
+// several workspaces or environments can share one Redis. Keys that one script touches
+// together share a hash tag ({…}) so they live in one Redis Cluster slot: everything about a
+// thread is tagged with the thread.
+//
+// Ids come from Slack payloads, which a hostile workspace member can shape, so every id is
+// passed through safe() and can never add a ':' or a '{' of its own.
+type keys struct {
+	prefix string
+}
+
+// threadTag is the hash tag shared by a thread's keys.
+func (k keys) threadTag(channel, ts string) string {
+	return k.prefix + ":{t:" + safe(channel) + ":" + safe(ts) + "}"
+}
+
+// thread holds a thread's state: a hash with fields v (version) and s (JSON state).
+func (k keys) thread(channel, ts string) string { return k.threadTag(channel, ts) + ":state" }
+
+// threadEvent marks an event about a thread as handled (de-dup across replicas).
+func (k keys) threadEvent(channel, ts, eventID string) string {
+	return k.threadTag(channel, ts) + ":ev:" + safe(eventID)
+}
+
+// cooldown holds until when a rule may not nudge an agent about a thread again.
+func (k keys) cooldown(channel, ts, agent, rule string) string {
+	return k.threadTag(channel, ts) + ":cd:" + safe(agent) + ":" + safe(rule)
+}
+
+// event marks an event that is not about a message as handled.
+func (k keys) event(eventID string) string { return k.prefix + ":ev:" + safe(eventID) }
+
+// message maps a message to the thread it belongs to, for reactions on replies.
+func (k keys) message(channel, ts string) string {
+	return k.prefix + ":msg:" + safe(channel) + ":" + safe(ts)
+}
+
+// user caches a Slack user's profile (zone, team, guest flags).
+func (k keys) user(id string) string { return k.prefix + ":user:" + safe(id) }
+
+// safe returns id unchanged when it looks like a Slack id or timestamp, and a hash of it
+// otherwise, so no id can reach outside its place in a key.
+func safe(id string) string {
+	if id != "" && len(id) <= 64 {
+		ok := true
+		for i := 0; i < len(id); i++ {
+			c := id[i]
+			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return id
+		}
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "~" + hex.EncodeToString(sum[:12])
+}

@@ -1,0 +1,329 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store/redistest"
+)
+
+func newStore(t *testing.T) *Store {
+	t.Helper()
+	url, prefix := redistest.URL(t)
+	s, err := New(context.Background(), Options{URL: url, Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var now = time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
+
+func TestBeginDeduplicatesAcrossCallers(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	// Three replicas receive the same event at once: exactly one handles it.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	fresh := 0
+	for range 3 {
+		wg.Go(func() {
+			snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if !snap.Duplicate {
+				mu.Lock()
+				fresh++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if fresh != 1 {
+		t.Fatalf("event handled %d times, want 1", fresh)
+	}
+	// Without an event id, nothing is de-duplicated.
+	for range 2 {
+		if snap, err := s.Begin(ctx, "", "C1", "100.1", ""); err != nil || snap.Duplicate {
+			t.Fatalf("Begin without event id = %+v, %v; want a fresh load", snap, err)
+		}
+	}
+}
+
+func TestCommitSavesAndDetectsConflicts(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Version != 0 || snap.Thread.Channel != "C1" || snap.Thread.TS != "100.1" {
+		t.Fatalf("new thread snapshot = %+v", snap)
+	}
+	th := snap.Thread
+	th.Owner = "UANA"
+	if _, err := s.Commit(ctx, Commit{Thread: th, Version: snap.Version, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	// A second writer that loaded the same version loses and saves nothing.
+	other := snap.Thread
+	other.Owner = "ULEE"
+	if _, err := s.Commit(ctx, Commit{Thread: other, Version: snap.Version, Now: now}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("stale commit error = %v, want ErrConflict", err)
+	}
+	again, err := s.Load(ctx, "C1", "100.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Version != 1 || again.Thread.Owner != "UANA" {
+		t.Fatalf("after commit: version %d owner %q, want 1 and UANA", again.Version, again.Thread.Owner)
+	}
+}
+
+func TestCooldowns(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	nudges := []coach.Nudge{{Rule: "pause", To: "UANA"}, {Rule: "pause", To: "ULEE"}}
+	commit := func(at time.Time, ns []coach.Nudge) []bool {
+		t.Helper()
+		snap, err := s.Load(ctx, "C1", "100.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Nudges: ns, Cooldown: 30 * time.Minute, Now: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return claimed
+	}
+	if got := commit(now, nudges); !got[0] || !got[1] {
+		t.Fatalf("first nudges claimed = %v, want both", got)
+	}
+	if got := commit(now.Add(10*time.Minute), nudges[:1]); got[0] {
+		t.Fatal("a nudge inside its cooldown was claimed")
+	}
+	// The cooldown follows the caller's clock, so a simulation running ahead sees it end.
+	if got := commit(now.Add(31*time.Minute), nudges[:1]); !got[0] {
+		t.Fatal("a nudge after its cooldown was refused")
+	}
+}
+
+func TestUsersAndMessages(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if _, err := s.User(ctx, "U1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("User of an unknown id: %v, want ErrNotFound", err)
+	}
+	snap, _ := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
+	if snap.User != nil {
+		t.Fatalf("uncached user = %+v, want nil", snap.User)
+	}
+	u := &User{ID: "U1", Name: "ana", TZ: "America/New_York", TeamID: "T1"}
+	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, User: u, Messages: []string{"100.2"}}); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ = s.Begin(ctx, "Ev2", "C1", "100.1", "U1")
+	if snap.User == nil || *snap.User != *u {
+		t.Fatalf("cached user = %+v, want %+v", snap.User, u)
+	}
+	if th, err := s.ThreadOf(ctx, "C1", "100.2"); err != nil || th != "100.1" {
+		t.Fatalf("ThreadOf(reply) = %q, %v; want 100.1", th, err)
+	}
+	if th, err := s.ThreadOf(ctx, "C1", "999.9"); err != nil || th != "999.9" {
+		t.Fatalf("ThreadOf(unknown) = %q, %v; want the message itself", th, err)
+	}
+	if first, _ := s.FirstSeen(ctx, "Ev9"); !first {
+		t.Fatal("FirstSeen of a new event = false")
+	}
+	if first, _ := s.FirstSeen(ctx, "Ev9"); first {
+		t.Fatal("FirstSeen of a repeated event = true")
+	}
+}
+
+func TestRoundTripsPerMessage(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	s.Begin(ctx, "Ev0", "C1", "100.1", "U1") // warm the script cache
+	before := s.RoundTrips()
+	snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now,
+		Nudges: []coach.Nudge{{Rule: "pause", To: "U2"}}, Messages: []string{"100.2"}, User: &User{ID: "U1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.RoundTrips() - before; got != 2 {
+		t.Errorf("a message took %d Redis round trips, want 2", got)
+	}
+}
+
+func TestScriptsSurviveAFlushedScriptCache(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if _, err := s.Begin(ctx, "Ev1", "C1", "100.1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.rdb.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Begin(ctx, "Ev2", "C1", "100.1", "U1")
+	if err != nil {
+		t.Fatalf("Begin after SCRIPT FLUSH: %v", err)
+	}
+	s.rdb.ScriptFlush(ctx)
+	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, Nudges: []coach.Nudge{{Rule: "pause", To: "U"}}}); err != nil {
+		t.Fatalf("Commit after SCRIPT FLUSH: %v", err)
+	}
+}
+
+func TestEveryKeyHasATTLAndThePrefix(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	snap, _ := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
+	s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, Cooldown: time.Minute,
+		Nudges: []coach.Nudge{{Rule: "pause", To: "U2"}}, Messages: []string{"100.2"}, User: &User{ID: "U1"}})
+	s.FirstSeen(ctx, "Ev2")
+	// Hostile ids: they must stay inside the prefix and inside their place in the key.
+	s.Begin(ctx, "Ev}:x", "C1:{evil}", "*", "U1\r\nFLUSHALL")
+	keys, err := s.rdb.Keys(ctx, "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) < 6 {
+		t.Fatalf("only %d keys written: %v", len(keys), keys)
+	}
+	for _, k := range keys {
+		if !strings.HasPrefix(k, s.keys.prefix+":") {
+			if strings.HasPrefix(k, "test-") {
+				continue // another test's keys on a shared REDIS_URL
+			}
+			t.Errorf("key %q escapes the prefix %q", k, s.keys.prefix)
+			continue
+		}
+		if strings.Count(k, "{") > 1 || strings.ContainsAny(k, "\r\n*") {
+			t.Errorf("key %q carries an id that was not made safe", k)
+		}
+		ttl, err := s.rdb.PTTL(ctx, k).Result()
+		if err != nil || ttl <= 0 {
+			t.Errorf("key %q has no TTL (%v, %v)", k, ttl, err)
+		}
+	}
+}
+
+func TestSafe(t *testing.T) {
+	for _, id := range []string{"C0123ABC", "1700000000.000100", "Ev01ABC", "pause", "feelings-first", "U_1"} {
+		if safe(id) != id {
+			t.Errorf("safe(%q) = %q, want it unchanged", id, safe(id))
+		}
+	}
+	for _, id := range []string{"", "a:b", "a{b}", "a b", strings.Repeat("x", 65), "é"} {
+		got := safe(id)
+		if got == id || !strings.HasPrefix(got, "~") || strings.ContainsAny(got, ":{} ") {
+			t.Errorf("safe(%q) = %q, want a hash", id, got)
+		}
+	}
+	if safe("a:b") == safe("a;b") {
+		t.Error("safe maps different ids to one key")
+	}
+}
+
+func TestConnectURLs(t *testing.T) {
+	tests := []struct {
+		url  string
+		want string // type of client, or an error fragment
+	}{
+		{"redis://localhost:6379/0", "*redis.Client"},
+		{"rediss://user:pw@redis.example:6380/1", "*redis.Client"},
+		{"redis+sentinel://s1:26379?master_name=main&addr=s2:26379", "*redis.Client"},
+		{"redis+cluster://n1:7000?addr=n2:7000", "*redis.ClusterClient"},
+		{"redis+sentinel://s1:26379", "master_name is required"},
+		{"memcache://x", "unknown scheme"},
+		{"redis://h:1?bogus=1", "REDIS_URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			c, err := Connect(tt.url)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			} else {
+				got = typeName(c)
+				c.Close()
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("Connect(%q) = %q, want %q", tt.url, got, tt.want)
+			}
+			if strings.Contains(got, "pw") {
+				t.Errorf("Connect(%q) error shows the password: %q", tt.url, got)
+			}
+		})
+	}
+}
+
+func typeName(c redis.UniversalClient) string {
+	switch c.(type) {
+	case *redis.ClusterClient:
+		return "*redis.ClusterClient"
+	case *redis.Client:
+		return "*redis.Client"
+	}
+	return "other"
+}
+
+func TestConnectTLSAndACL(t *testing.T) {
+	c, err := Connect("rediss://bot:s3cret@redis.example:6380/2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	o := c.(*redis.Client).Options()
+	if o.TLSConfig == nil || o.Username != "bot" || o.Password != "s3cret" || o.DB != 2 {
+		t.Errorf("rediss URL options: tls=%v user=%q db=%d", o.TLSConfig != nil, o.Username, o.DB)
+	}
+}
+
+func TestEmbeddedRedis(t *testing.T) {
+	s, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !s.Embedded() {
+		t.Fatal("a store with no URL is not embedded")
+	}
+	ctx := context.Background()
+	snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, Cooldown: time.Minute,
+		Nudges: []coach.Nudge{{Rule: "pause", To: "U2"}}})
+	if err != nil || !claimed[0] {
+		t.Fatalf("embedded commit = %v, %v", claimed, err)
+	}
+	if snap, _ := s.Begin(ctx, "Ev1", "C1", "100.1", "U1"); !snap.Duplicate {
+		t.Fatal("embedded Redis does not de-duplicate")
+	}
+}
+
+func TestNewFailsClearlyWhenRedisIsDown(t *testing.T) {
+	srv := redistest.Start(t)
+	srv.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := New(ctx, Options{URL: strings.Replace(srv.URL, "redis://", "redis://bot:hunter2@", 1)})
+	if err == nil || !strings.Contains(err.Error(), "connect to redis") || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("New with Redis down = %v, want a clear error without the password", err)
+	}
+}

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/deescalate/deescalate/coach"
+)
+
+// EventTTL is how long a handled event id is remembered. Slack's last retry comes about five
+// minutes after the first delivery; an hour leaves room for a long reconnect.
+const EventTTL = time.Hour
+
+// beginScript marks an event as handled and loads its thread, in one round trip.
+//
+//	KEYS[1]  the event key (threadEvent), KEYS[2] the thread key
+//	ARGV[1]  "1" to de-duplicate on KEYS[1], "0" to only load
+//	ARGV[2]  how long to remember the event, in ms
+//	returns  {1} when the event was handled before, else {0, version, state JSON or ""}
+var beginScript = redis.NewScript(`
+if ARGV[1] == '1' and not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
+  return {1}
+end
+local r = redis.call('HMGET', KEYS[2], 'v', 's')
+return {0, r[1] or '0', r[2] or ''}
+`)
+
+// commitScript saves a thread if nobody saved it since it was loaded, and claims the
+// cooldown of every nudge about to be sent, atomically.
+//
+//	KEYS[1]     the thread key; KEYS[2..n] one cooldown key per nudge
+//	ARGV[1]     the version the caller loaded ("0" for a new thread)
+//	ARGV[2]     the new state JSON
+//	ARGV[3]     the thread's time to live, in ms
+//	ARGV[4]     now, in ms since the epoch (the caller's clock, so a simulation can run ahead)
+//	ARGV[5]     the cooldown, in ms
+//	returns     -1 on a version conflict (nothing written), else a list with 1 for each
+//	            cooldown claimed and 0 for each still running
+var commitScript = redis.NewScript(`
+local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if v ~= tonumber(ARGV[1]) then
+  return -1
+end
+redis.call('HSET', KEYS[1], 'v', v + 1, 's', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+local now, cd = tonumber(ARGV[4]), tonumber(ARGV[5])
+local claimed = {}
+for i = 2, #KEYS do
+  local till = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if till <= now then
+    redis.call('SET', KEYS[i], now + cd, 'PX', cd)
+    claimed[#claimed + 1] = 1
+  else
+    claimed[#claimed + 1] = 0
+  end
+end
+return claimed
+`)
+
+// Snapshot is a thread as loaded by Begin or Load.
+type Snapshot struct {
+	Duplicate bool // the event was handled before; nothing else is set
+	Thread    coach.Thread
+	Version   int64
+	User      *User // the author's cached profile, nil when not cached
+}
+
+// Begin de-duplicates a message event, loads its thread and the author's cached profile in one
+// round trip. An empty eventID skips de-duplication.
+func (s *Store) Begin(ctx context.Context, eventID, channel, threadTS, userID string) (Snapshot, error) {
+	dedup := "1"
+	if eventID == "" {
+		dedup = "0"
+	}
+	keys := []string{s.keys.threadEvent(channel, threadTS, eventID), s.keys.thread(channel, threadTS)}
+	var begin *redis.Cmd
+	var user *redis.StringCmd
+	err := s.pipelined(ctx, func(pipe redis.Pipeliner) {
+		begin = beginScript.EvalSha(ctx, pipe, keys, dedup, EventTTL.Milliseconds())
+		if userID != "" {
+			user = pipe.Get(ctx, s.keys.user(userID))
+		}
+	})
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("begin %s/%s: %w", channel, threadTS, err)
+	}
+	snap, err := decodeBegin(channel, threadTS, begin)
+	if err != nil || snap.Duplicate {
+		return snap, err
+	}
+	if user != nil {
+		u, err := decodeUser(user)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Snapshot{}, err
+		}
+		snap.User = u
+	}
+	return snap, nil
+}
+
+// Load reads a thread without de-duplication, for a retry after a conflict.
+func (s *Store) Load(ctx context.Context, channel, threadTS string) (Snapshot, error) {
+	keys := []string{s.keys.threadEvent(channel, threadTS, ""), s.keys.thread(channel, threadTS)}
+	res := beginScript.Run(ctx, s.rdb, keys, "0", 0)
+	if res.Err() != nil {
+		return Snapshot{}, fmt.Errorf("load thread %s/%s: %w", channel, threadTS, res.Err())
+	}
+	return decodeBegin(channel, threadTS, res)
+}
+
+// pipelined builds a pipeline with fill and sends it in one round trip. Scripts go by SHA;
+// when Redis has lost its script cache (a restart or a failover) the scripts are loaded and
+// the pipeline is built and sent again. It returns the first error that is not redis.Nil;
+// callers read each command's own result.
+func (s *Store) pipelined(ctx context.Context, fill func(redis.Pipeliner)) error {
+	for attempt := 0; ; attempt++ {
+		pipe := s.rdb.Pipeline()
+		fill(pipe)
+		cmds, err := pipe.Exec(ctx)
+		if err == nil || errors.Is(err, redis.Nil) {
+			err = nil
+		}
+		noscript := false
+		for _, c := range cmds {
+			if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
+				noscript = true
+			} else if c.Err() != nil && !errors.Is(c.Err(), redis.Nil) {
+				return c.Err()
+			}
+		}
+		if !noscript {
+			return err
+		}
+		if attempt > 0 {
+			return errors.New("redis keeps losing its scripts")
+		}
+		if err := s.loadScripts(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// scripts lists every script, for loading after Redis forgot them.
+var scripts = []*redis.Script{beginScript, commitScript}
+
+func (s *Store) loadScripts(ctx context.Context) error {
+	for _, sc := range scripts {
+		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
+			return fmt.Errorf("load redis scripts: %w", err)
+		}
+	}
+	return nil
+}
+
+func decodeBegin(channel, threadTS string, cmd *redis.Cmd) (Snapshot, error) {
+	vals, err := cmd.Slice()
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("load thread %s/%s: %w", channel, threadTS, err)
+	}
+	if len(vals) == 0 {
+		return Snapshot{}, fmt.Errorf("load thread %s/%s: empty reply", channel, threadTS)
+	}
+	if n, _ := vals[0].(int64); n == 1 {
+		return Snapshot{Duplicate: true}, nil
+	}
+	if len(vals) != 3 {
+		return Snapshot{}, fmt.Errorf("load thread %s/%s: reply of %d values", channel, threadTS, len(vals))
+	}
+	ver, _ := strconv.ParseInt(fmt.Sprint(vals[1]), 10, 64)
+	snap := Snapshot{Version: ver, Thread: coach.Thread{Channel: channel, TS: threadTS}}
+	if state, _ := vals[2].(string); state != "" {
+		if err := json.Unmarshal([]byte(state), &snap.Thread); err != nil {
+			return Snapshot{}, fmt.Errorf("decode thread %s/%s: %w", channel, threadTS, err)
+		}
+	}
+	return snap, nil
+}
+
+// Commit is what one event changes: the new thread state, the nudges about to be sent, and
+// the bookkeeping that rides along in the same round trip.
+type Commit struct {
+	Thread   coach.Thread
+	Version  int64         // as loaded
+	Nudges   []coach.Nudge // each claims the cooldown of (To, thread, Rule)
+	Cooldown time.Duration
+	Now      time.Time
+	// Messages are message timestamps of this thread to remember (for reactions on replies).
+	Messages []string
+	// User is a freshly fetched profile to cache.
+	User *User
+}
+
+// Commit saves a thread and claims its nudges' cooldowns atomically, in one round trip. It
+// returns, for each nudge, whether it may be sent; ErrConflict means another event changed
+// the thread since it was loaded and nothing was saved.
+func (s *Store) Commit(ctx context.Context, c Commit) ([]bool, error) {
+	t := c.Thread
+	state, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("encode thread %s/%s: %w", t.Channel, t.TS, err)
+	}
+	keys := []string{s.keys.thread(t.Channel, t.TS)}
+	for _, n := range c.Nudges {
+		keys = append(keys, s.keys.cooldown(t.Channel, t.TS, n.To, n.Rule))
+	}
+	args := []any{c.Version, state, s.opts.Retention.Milliseconds(), c.Now.UnixMilli(), max(c.Cooldown, time.Millisecond).Milliseconds()}
+	var commit *redis.Cmd
+	err = s.pipelined(ctx, func(pipe redis.Pipeliner) {
+		commit = commitScript.EvalSha(ctx, pipe, keys, args...)
+		for _, ts := range c.Messages {
+			pipe.Set(ctx, s.keys.message(t.Channel, ts), t.TS, s.opts.Retention)
+		}
+		if c.User != nil {
+			if b, err := json.Marshal(c.User); err == nil {
+				pipe.Set(ctx, s.keys.user(c.User.ID), b, s.opts.UserTTL)
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("save thread %s/%s: %w", t.Channel, t.TS, err)
+	}
+	res, err := commit.Result()
+	if err != nil {
+		return nil, fmt.Errorf("save thread %s/%s: %w", t.Channel, t.TS, err)
+	}
+	if n, ok := res.(int64); ok && n == -1 {
+		return nil, ErrConflict
+	}
+	list, _ := res.([]any)
+	if len(list) != len(c.Nudges) {
+		return nil, fmt.Errorf("save thread %s/%s: %d cooldown answers for %d nudges", t.Channel, t.TS, len(list), len(c.Nudges))
+	}
+	claimed := make([]bool, len(list))
+	for i, v := range list {
+		n, _ := v.(int64)
+		claimed[i] = n == 1
+	}
+	return claimed, nil
+}
+
+// FirstSeen records an event that is not about a message and reports whether this is its
+// first delivery, across every replica.
+func (s *Store) FirstSeen(ctx context.Context, eventID string) (bool, error) {
+	if eventID == "" {
+		return true, nil
+	}
+	ok, err := s.rdb.SetNX(ctx, s.keys.event(eventID), 1, EventTTL).Result()
+	if err != nil {
+		return false, fmt.Errorf("de-dup event %s: %w", eventID, err)
+	}
+	return ok, nil
+}
+
+// ThreadOf returns the thread a message belongs to; a message the bot never saw is taken to
+// start its own thread.
+func (s *Store) ThreadOf(ctx context.Context, channel, ts string) (string, error) {
+	thread, err := s.rdb.Get(ctx, s.keys.message(channel, ts)).Result()
+	if errors.Is(err, redis.Nil) {
+		return ts, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find thread of %s/%s: %w", channel, ts, err)
+	}
+	return thread, nil
+}
