@@ -160,7 +160,7 @@ func writeReference(b *strings.Builder, ref string) {
 }
 
 // emojiLen returns the length of an emoji code (":name:") at the start of s, or 0.
-// Names hold lowercase letters, digits, '_', '-', '+' and '\''; a name made only of digits is
+// Names hold lowercase letters, digits, underscores, dashes, plus signs and apostrophes; a name made only of digits is
 // a clock time ("10:30:45"), not an emoji, except the real ":100:".
 func emojiLen(s string) int {
 	letters := false
