@@ -1,0 +1,242 @@
+// Package bot speaks Slack: the Socket Mode loop (ack first, then handle), routing of events,
+// slash commands and interactions, role resolution, Block Kit rendering and the HTTP probes.
+// The coaching itself comes from coach and the state from store.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+	"go.uber.org/zap"
+
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
+)
+
+// Config is the bot's part of the configuration.
+type Config struct {
+	// WatchChannels narrows the channels the bot coaches in (ids or names); empty means every
+	// channel the bot is a member of.
+	WatchChannels []string
+	// AgentUsergroup and AgentUsers name the agents. When both are empty, every full member of
+	// the workspace is an agent and everyone else (Slack Connect users, guests) a customer.
+	AgentUsergroup string
+	AgentUsers     []string
+	// ClaimReaction is the reaction (without colons) an agent adds to claim a thread.
+	ClaimReaction string
+	// NudgeCooldown is the least time between two nudges of one rule to one agent in one thread.
+	NudgeCooldown time.Duration
+	// EventTimeout bounds the handling of one event.
+	EventTimeout time.Duration
+	// ShutdownTimeout bounds how long a stopping bot waits for work in flight.
+	ShutdownTimeout time.Duration
+	// RosterTTL is how long the agent group's membership is trusted before it is fetched again.
+	RosterTTL time.Duration
+	// PingInterval is how long the socket may go without a ping from Slack before it is
+	// considered dead (slack-go's default, 30 s, when zero).
+	PingInterval time.Duration
+	// Now is the clock (time.Now when nil); a simulation passes its virtual clock.
+	Now func() time.Time
+}
+
+func (c *Config) defaults() {
+	if c.ClaimReaction == "" {
+		c.ClaimReaction = "eyes"
+	}
+	if c.NudgeCooldown <= 0 {
+		c.NudgeCooldown = 30 * time.Minute
+	}
+	if c.EventTimeout <= 0 {
+		c.EventTimeout = 10 * time.Second
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 10 * time.Second
+	}
+	if c.RosterTTL <= 0 {
+		c.RosterTTL = 5 * time.Minute
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Bot is one replica of the app. Several may run against one Redis.
+type Bot struct {
+	cfg   Config
+	api   *slack.Client
+	store *store.Store
+	coach *coach.Coach
+	log   *zap.Logger
+
+	self      identity
+	roster    *roster
+	channels  sync.Map // channel id -> channelInfo
+	zones     sync.Map // zone name -> *time.Location
+	inflight  tracker
+	threads   stripes
+	connected atomic.Bool
+	running   atomic.Bool
+	outage    atomic.Bool // a socket outage was logged and has not ended
+}
+
+type identity struct {
+	UserID, BotID, TeamID, EnterpriseID string
+}
+
+// New returns a bot. The Slack client must carry the app-level token (slack.OptionAppLevelToken).
+func New(cfg Config, api *slack.Client, st *store.Store, c *coach.Coach, log *zap.Logger) *Bot {
+	cfg.defaults()
+	b := &Bot{cfg: cfg, api: api, store: st, coach: c, log: log}
+	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, api, log)
+	return b
+}
+
+// Run connects to Slack and handles events until ctx is cancelled. It then stops reading,
+// waits up to ShutdownTimeout for the work in flight and returns nil. It returns an error
+// when Slack refuses the tokens.
+func (b *Bot) Run(ctx context.Context) error {
+	auth, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("check the bot token with auth.test: %w", err)
+	}
+	b.self = identity{UserID: auth.UserID, BotID: auth.BotID, TeamID: auth.TeamID, EnterpriseID: auth.EnterpriseID}
+	b.log.Info("authenticated", zap.String("team", auth.TeamID), zap.String("bot_user", auth.UserID))
+
+	var opts []socketmode.Option
+	if b.cfg.PingInterval > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingInterval))
+	}
+	sm := socketmode.New(b.api, opts...)
+
+	// Work gets its own context: SIGTERM stops the reading, not the handlers already running.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	socketDone := make(chan error, 1)
+	go func() { socketDone <- sm.RunContext(ctx) }()
+	b.running.Store(true)
+	defer b.running.Store(false)
+
+	for {
+		select {
+		case <-ctx.Done():
+			b.connected.Store(false)
+			return b.drain(stopWork)
+		case err := <-socketDone:
+			b.connected.Store(false)
+			if ctx.Err() != nil {
+				return b.drain(stopWork)
+			}
+			_ = b.drain(stopWork)
+			return fmt.Errorf("socket mode stopped: %w", err)
+		case evt := <-sm.Events:
+			b.onSocketEvent(ctx, work, sm, evt)
+		}
+	}
+}
+
+// drain waits for work in flight, up to ShutdownTimeout, then cancels what is left.
+func (b *Bot) drain(stopWork context.CancelFunc) error {
+	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.ShutdownTimeout)
+	defer cancel()
+	n := b.inflight.count()
+	if n > 0 {
+		b.log.Info("stopping: waiting for work in flight", zap.Int("events", n))
+	}
+	if err := b.inflight.wait(ctx); err != nil {
+		b.log.Warn("stopping: work still in flight after the shutdown timeout; cancelling it",
+			zap.Int("events", b.inflight.count()), zap.Duration("timeout", b.cfg.ShutdownTimeout))
+		stopWork()
+		return nil
+	}
+	b.log.Info("stopped cleanly")
+	return nil
+}
+
+// Idle waits until no event is being handled. Simulations call it after each delivery.
+func (b *Bot) Idle(ctx context.Context) error { return b.inflight.wait(ctx) }
+
+// Connected reports whether the Socket Mode connection is up.
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Ready reports why the bot cannot serve, or nil: the socket must be connected and Redis
+// must answer.
+func (b *Bot) Ready(ctx context.Context) error {
+	if !b.connected.Load() {
+		return errors.New("socket mode is not connected")
+	}
+	if err := b.store.Ping(ctx); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	return nil
+}
+
+func (b *Bot) now() time.Time { return b.cfg.Now() }
+
+// zone returns a user's time zone; an unknown or empty name is UTC.
+func (b *Bot) zone(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	if loc, ok := b.zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.UTC
+	}
+	b.zones.Store(name, loc)
+	return loc
+}
+
+// tracker counts work in flight and lets callers wait for none.
+type tracker struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{}
+}
+
+func (t *tracker) add() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.n == 0 {
+		t.idle = make(chan struct{})
+	}
+	t.n++
+}
+
+func (t *tracker) done() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n--
+	if t.n == 0 {
+		close(t.idle)
+	}
+}
+
+func (t *tracker) count() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n
+}
+
+func (t *tracker) wait(ctx context.Context) error {
+	t.mu.Lock()
+	if t.n == 0 {
+		t.mu.Unlock()
+		return nil
+	}
+	idle := t.idle
+	t.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

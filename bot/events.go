@@ -1,0 +1,370 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"sync"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+	"go.uber.org/zap"
+
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
+)
+
+// acker is the part of the Socket Mode client the loop needs.
+type acker interface {
+	AckCtx(ctx context.Context, envelopeID string, payload any) error
+}
+
+var _ acker = (*socketmode.Client)(nil)
+
+// onSocketEvent runs on the loop goroutine: it must never block on Redis or the Web API.
+func (b *Bot) onSocketEvent(ctx, work context.Context, sm acker, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Debug("socket mode connecting")
+	case socketmode.EventTypeConnectionError:
+		b.connected.Store(false)
+		if b.outage.CompareAndSwap(false, true) {
+			b.log.Warn("socket mode connection failed; retrying with backoff", zap.Error(connectionError(evt)))
+		}
+	case socketmode.EventTypeConnected:
+		b.connected.Store(true)
+		if b.outage.CompareAndSwap(true, false) {
+			b.log.Info("socket mode connected again")
+		} else {
+			b.log.Info("socket mode connected")
+		}
+	case socketmode.EventTypeHello:
+		b.log.Debug("socket mode hello")
+	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
+		if evt.Request == nil || evt.Request.EnvelopeID == "" {
+			b.log.Warn("envelope without an id; ignored", zap.String("type", string(evt.Type)))
+			return
+		}
+		b.accept(ctx, work, sm, evt)
+	case socketmode.EventTypeErrorBadMessage:
+		b.ackUnparsable(ctx, sm, evt)
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		b.log.Warn("socket mode error", zap.String("type", string(evt.Type)))
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("slack refused the app-level token (SLACK_APP_TOKEN)")
+	}
+}
+
+func connectionError(evt socketmode.Event) error {
+	if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && ce.ErrorObj != nil {
+		return ce.ErrorObj
+	}
+	return errors.New("connection error")
+}
+
+// accept acknowledges an envelope first, then handles it on its own goroutine under the
+// in-flight tracker with a timeout. A panic in a handler is logged, never fatal.
+func (b *Bot) accept(ctx, work context.Context, sm acker, evt socketmode.Event) {
+	b.inflight.add()
+	ackCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	if err := sm.AckCtx(ackCtx, evt.Request.EnvelopeID, nil); err != nil {
+		b.log.Warn("ack failed", zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
+	}
+	cancel()
+	go func() {
+		defer b.inflight.done()
+		hctx, cancel := context.WithTimeout(work, b.cfg.EventTimeout)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("handler panicked; event dropped", zap.String("type", string(evt.Type)),
+					zap.String("envelope_id", evt.Request.EnvelopeID), zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
+			}
+		}()
+		b.handle(hctx, evt)
+	}()
+}
+
+// ackUnparsable acknowledges an envelope slack-go could not parse (an unknown or malformed
+// inner event), so Slack does not retry it three times; the frame itself is not logged.
+func (b *Bot) ackUnparsable(ctx context.Context, sm acker, evt socketmode.Event) {
+	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		return
+	}
+	var frame struct {
+		EnvelopeID string `json:"envelope_id"`
+		Type       string `json:"type"`
+	}
+	_ = json.Unmarshal(bad.Message, &frame)
+	b.log.Warn("unparsable envelope acknowledged and dropped", zap.String("envelope_id", frame.EnvelopeID),
+		zap.String("type", frame.Type), zap.NamedError("cause", errors.New(firstLine(bad.Cause))))
+	if frame.EnvelopeID == "" {
+		return
+	}
+	ackCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := sm.AckCtx(ackCtx, frame.EnvelopeID, nil); err != nil {
+		b.log.Warn("ack failed", zap.String("envelope_id", frame.EnvelopeID), zap.Error(err))
+	}
+}
+
+// firstLine keeps an error's description short and free of payload excerpts.
+func firstLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if i := strings.IndexAny(s, "\n{"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+func (b *Bot) handle(ctx context.Context, evt socketmode.Event) {
+	var err error
+	switch evt.Type {
+	case socketmode.EventTypeEventsAPI:
+		err = b.handleEventsAPI(ctx, evt)
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := evt.Data.(slack.SlashCommand)
+		if !ok {
+			return
+		}
+		err = b.handleSlash(ctx, cmd)
+	case socketmode.EventTypeInteractive:
+		b.log.Debug("interaction not handled", zap.String("envelope_id", evt.Request.EnvelopeID))
+	}
+	if err != nil {
+		b.log.Error("event failed", zap.String("type", string(evt.Type)), zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
+	}
+}
+
+func (b *Bot) handleEventsAPI(ctx context.Context, evt socketmode.Event) error {
+	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+	if !ok {
+		return nil
+	}
+	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	eventID := ""
+	if cb != nil {
+		eventID = cb.EventID
+	}
+	switch inner := ev.InnerEvent.Data.(type) {
+	case *slackevents.MessageEvent:
+		return b.onMessage(ctx, eventID, inner)
+	case *slackevents.ReactionAddedEvent:
+		return b.onReaction(ctx, eventID, inner)
+	}
+	return nil
+}
+
+// message is a message event reduced to what coaching needs.
+type message struct {
+	kind                     coach.EventKind
+	channel, user, ts, text  string
+	thread, team, botID, sub string
+}
+
+// readMessage turns a message event into a message, or reports that it is not one to coach:
+// the bot's own, other bots', joins, topics and the like.
+func readMessage(m *slackevents.MessageEvent) (message, bool) {
+	msg := message{channel: m.Channel, sub: m.SubType}
+	switch m.SubType {
+	case "", "thread_broadcast", "file_share", "me_message":
+		msg.kind, msg.user, msg.ts, msg.text, msg.thread, msg.botID = coach.Posted, m.User, m.TimeStamp, m.Text, m.ThreadTimeStamp, m.BotID
+		msg.team = m.UserTeam
+		if msg.team == "" && m.Message != nil {
+			msg.team = m.Message.Team
+		}
+	case "message_changed":
+		if m.Message == nil {
+			return msg, false
+		}
+		if m.PreviousMessage != nil && m.PreviousMessage.Text == m.Message.Text {
+			return msg, false // an unfurl or another change that is not the text
+		}
+		nm := m.Message
+		msg.kind, msg.user, msg.ts, msg.text, msg.thread, msg.botID, msg.team = coach.Edited, nm.User, nm.Timestamp, nm.Text, nm.ThreadTimestamp, nm.BotID, nm.Team
+	case "message_deleted":
+		if m.PreviousMessage == nil {
+			return msg, false
+		}
+		pm := m.PreviousMessage
+		msg.kind, msg.user, msg.ts, msg.thread, msg.botID, msg.team = coach.Deleted, pm.User, m.DeletedTimeStamp, pm.ThreadTimestamp, pm.BotID, pm.Team
+		if msg.ts == "" {
+			msg.ts = pm.Timestamp
+		}
+	default:
+		return msg, false
+	}
+	if msg.thread == "" {
+		msg.thread = msg.ts
+	}
+	return msg, msg.channel != "" && msg.ts != ""
+}
+
+func (b *Bot) onMessage(ctx context.Context, eventID string, m *slackevents.MessageEvent) error {
+	if m.ChannelType == slackevents.ChannelTypeIM || m.ChannelType == slackevents.ChannelTypeMPIM {
+		return nil
+	}
+	msg, ok := readMessage(m)
+	if !ok || msg.botID != "" || msg.user == "" || msg.user == b.self.UserID {
+		return nil
+	}
+	if !b.watched(ctx, msg.channel) {
+		return nil
+	}
+	log := b.log.With(zap.String("event_id", eventID), zap.String("channel", msg.channel),
+		zap.String("thread_ts", msg.thread), zap.String("ts", msg.ts), zap.String("user", msg.user))
+	snap, err := b.store.Begin(ctx, eventID, msg.channel, msg.thread, msg.user)
+	if err != nil {
+		return err
+	}
+	if snap.Duplicate {
+		log.Debug("duplicate event ignored")
+		return nil
+	}
+	who, fresh := b.whois(ctx, msg.user, snap.User, msg.team)
+	if who.role == roleBot {
+		return nil
+	}
+	ev := coach.Event{Kind: msg.kind, TS: msg.ts, User: msg.user, Role: who.coachRole(), Text: msg.text, At: b.now(), Zone: b.zone(who.tz)}
+	var remember []string
+	if msg.kind == coach.Posted && msg.ts != msg.thread {
+		remember = []string{msg.ts}
+	}
+	return b.apply(ctx, log, snap, ev, remember, fresh)
+}
+
+// apply runs the coach on an event and saves the result with its nudges' cooldowns. Within a
+// replica, a thread's events are applied one at a time (a striped lock), so only replicas
+// race; when one loses, it loads the thread again and retries after a short random pause.
+func (b *Bot) apply(ctx context.Context, log *zap.Logger, snap store.Snapshot, ev coach.Event, remember []string, fresh *store.User) error {
+	channel, thread := snap.Thread.Channel, snap.Thread.TS
+	unlock := b.threads.lock(channel, thread)
+	defer unlock()
+	const attempts = 10
+	for attempt := range attempts {
+		if attempt > 0 {
+			// The snapshot from Begin may predate a write that finished while we waited for the
+			// lock or lost the race: read the thread again.
+			pause := time.Duration(rand.Int64N(int64(attempt)*int64(2*time.Millisecond))) + time.Millisecond
+			select {
+			case <-time.After(pause):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			var err error
+			if snap, err = b.store.Load(ctx, channel, thread); err != nil {
+				return err
+			}
+		}
+		next, nudges := b.coach.Observe(snap.Thread, ev)
+		claimed, err := b.store.Commit(ctx, store.Commit{
+			Thread: next, Version: snap.Version, Nudges: nudges, Cooldown: b.cfg.NudgeCooldown,
+			Now: ev.At, Messages: remember, User: fresh,
+		})
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		var send []coach.Nudge
+		for i, n := range nudges {
+			if claimed[i] {
+				send = append(send, n)
+			} else {
+				log.Debug("nudge in cooldown", zap.String("rule", n.Rule), zap.String("agent", n.To))
+			}
+		}
+		b.sendNudges(ctx, log, next, send)
+		return nil
+	}
+	return fmt.Errorf("thread %s/%s kept changing: gave up after %d attempts", channel, thread, attempts)
+}
+
+// stripes serialises work per thread within one replica without a lock per thread.
+type stripes [256]sync.Mutex
+
+func (s *stripes) lock(channel, thread string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(channel))
+	h.Write([]byte(thread))
+	m := &s[h.Sum32()%uint32(len(s))]
+	m.Lock()
+	return m.Unlock
+}
+
+func (b *Bot) onReaction(ctx context.Context, eventID string, r *slackevents.ReactionAddedEvent) error {
+	name, _, _ := strings.Cut(r.Reaction, "::") // "eyes::skin-tone-2"
+	if name != b.cfg.ClaimReaction || r.Item.Type != "message" || r.User == "" || r.User == b.self.UserID {
+		return nil
+	}
+	channel, ts := r.Item.Channel, r.Item.Timestamp
+	if !b.watched(ctx, channel) {
+		return nil
+	}
+	thread, err := b.store.ThreadOf(ctx, channel, ts)
+	if err != nil {
+		return err
+	}
+	log := b.log.With(zap.String("event_id", eventID), zap.String("channel", channel),
+		zap.String("thread_ts", thread), zap.String("user", r.User))
+	snap, err := b.store.Begin(ctx, eventID, channel, thread, r.User)
+	if err != nil {
+		return err
+	}
+	if snap.Duplicate {
+		return nil
+	}
+	who, fresh := b.whois(ctx, r.User, snap.User, "")
+	if who.role != roleAgent {
+		return nil
+	}
+	log.Info("thread claimed")
+	ev := coach.Event{Kind: coach.Claimed, TS: ts, User: r.User, Role: coach.RoleAgent, At: b.now(), Zone: b.zone(who.tz)}
+	return b.apply(ctx, log, snap, ev, nil, fresh)
+}
+
+// sendNudges posts each agent's nudges as one ephemeral message, most important first, at
+// most two tips. In a thread with replies it goes in the thread; about a lone message it goes
+// to the channel, because Slack hides ephemerals in a thread that does not exist yet.
+func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, nudges []coach.Nudge) {
+	byAgent := map[string][]coach.Nudge{}
+	var order []string
+	for _, n := range nudges {
+		if _, ok := byAgent[n.To]; !ok {
+			order = append(order, n.To)
+		}
+		byAgent[n.To] = append(byAgent[n.To], n)
+	}
+	for _, agent := range order {
+		ns := byAgent[agent]
+		if len(ns) > maxTips {
+			ns = ns[:maxTips]
+		}
+		blocks, fallback := renderNudges(ns)
+		opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)}
+		if t.Active() {
+			opts = append(opts, slack.MsgOptionTS(t.TS))
+		}
+		rules := make([]string, len(ns))
+		for i, n := range ns {
+			rules[i] = n.Rule
+		}
+		if _, err := b.api.PostEphemeralContext(ctx, t.Channel, agent, opts...); err != nil {
+			log.Error("nudge not delivered", zap.String("agent", agent), zap.Strings("rules", rules), zap.Error(err))
+			continue
+		}
+		log.Info("nudge sent", zap.String("agent", agent), zap.Strings("rules", rules))
+	}
+}

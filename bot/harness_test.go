@@ -1,0 +1,210 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/deescalate/deescalate/bot"
+	"github.com/deescalate/deescalate/bot/fakeslack"
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
+	"github.com/deescalate/deescalate/store/redistest"
+)
+
+// The test workspace: a Slack Connect channel with a customer, two agents, a guest, an
+// internal colleague who is not an agent, and another app's bot.
+const (
+	support = "CSUPPORT" // #support-acme, shared with the customer
+	other   = "COTHER"   // #random
+	ana     = "UANA"
+	lee     = "ULEE"
+	chris   = "UCHRIS" // customer, another organisation
+	gus     = "UGUEST" // a guest of our workspace
+	bob     = "UBOB"   // internal, not in the agent group
+	statbot = "USTATUS"
+)
+
+const (
+	angryText = "This is the THIRD time I'm writing about this. Honestly thinking about cancelling."
+	calmText  = "Is there a way to export the usage report as CSV?"
+)
+
+type harness struct {
+	t     *testing.T
+	fake  *fakeslack.Server
+	store *store.Store
+	bots  []*bot.Bot
+	logs  *observer.ObservedLogs
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
+	errs  chan error
+}
+
+// start runs replicas of the bot against one fake Slack and one real Redis.
+func start(t *testing.T, cfg bot.Config, replicas int) *harness {
+	t.Helper()
+	h := &harness{t: t, errs: make(chan error, replicas)}
+	h.fake = fakeslack.New(fakeslack.Options{AckTimeout: -1, PingInterval: 200 * time.Millisecond})
+	t.Cleanup(h.fake.Close)
+	for _, u := range []fakeslack.User{
+		{ID: ana, Name: "ana", TZ: "America/New_York"},
+		{ID: lee, Name: "lee", TZ: "America/New_York"},
+		{ID: chris, Name: "chris", TZ: "Europe/London", TeamID: "TCUSTOMER"},
+		{ID: gus, Name: "gus", TZ: "Europe/Berlin", IsRestricted: true},
+		{ID: bob, Name: "bob", TZ: "America/Chicago"},
+		{ID: statbot, Name: "statusbot", IsBot: true, BotID: "BSTATUS"},
+	} {
+		h.fake.AddUser(u)
+	}
+	members := []string{ana, lee, chris, gus, bob, statbot}
+	h.fake.AddChannel(fakeslack.Channel{ID: support, Name: "support-acme", Shared: true, Members: members})
+	h.fake.AddChannel(fakeslack.Channel{ID: other, Name: "random", Members: members})
+	h.fake.SetGroup("SAGENTS", []string{ana, lee})
+
+	url, prefix := redistest.URL(t)
+	st, err := store.New(context.Background(), store.Options{URL: url, Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.store = st
+	core, logs := observer.New(zap.DebugLevel)
+	h.logs = logs
+	ctx, stop := context.WithCancel(context.Background())
+	h.stop = stop
+	for i := range replicas {
+		api := slack.New(h.fake.BotToken(), slack.OptionAPIURL(h.fake.APIURL()), slack.OptionAppLevelToken(h.fake.AppToken()))
+		b := bot.New(cfg, api, st, coach.New(coach.DefaultPlaybook()), zap.New(core).With(zap.Int("replica", i)))
+		h.bots = append(h.bots, b)
+		h.wg.Go(func() {
+			if err := b.Run(ctx); err != nil {
+				h.errs <- err
+			}
+		})
+	}
+	t.Cleanup(func() {
+		h.shutdown()
+		st.Close()
+		h.assertPrivate()
+	})
+	wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.fake.WaitConnections(wctx, replicas); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range h.bots {
+		for !b.Connected() {
+			if wctx.Err() != nil {
+				t.Fatal("bot never reported connected")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	return h
+}
+
+// agentsConfig is the usual configuration: agents are the SAGENTS group.
+func agentsConfig() bot.Config {
+	return bot.Config{AgentUsergroup: "SAGENTS", PingInterval: 5 * time.Second}
+}
+
+func (h *harness) shutdown() {
+	h.stop()
+	h.wg.Wait()
+	select {
+	case err := <-h.errs:
+		h.t.Errorf("bot stopped with an error: %v", err)
+	default:
+	}
+}
+
+// settle waits until a delivery is acknowledged and every bot is idle.
+func (h *harness) settle(d fakeslack.Delivery) {
+	h.t.Helper()
+	h.settleID(d.ID)
+}
+
+func (h *harness) settleID(id string) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := h.fake.WaitAck(ctx, id); err != nil {
+		h.t.Fatal(err)
+	}
+	for _, b := range h.bots {
+		if err := b.Idle(ctx); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+}
+
+// post has a user post and waits until the bots have handled it.
+func (h *harness) post(user, channel, ts, thread, text string) {
+	h.t.Helper()
+	d, _ := h.fake.Post(user, channel, ts, thread, text)
+	h.settle(d)
+}
+
+// nudges returns the ephemeral messages delivered so far.
+func (h *harness) nudges() []fakeslack.Call {
+	var out []fakeslack.Call
+	for _, c := range h.fake.Calls() {
+		if c.Method == "chat.postEphemeral" && c.Err == "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// wantNudges checks the ephemerals sent so far: one "rule>agent" per message.
+func (h *harness) wantNudges(want ...string) []fakeslack.Call {
+	h.t.Helper()
+	got := h.nudges()
+	var desc []string
+	for _, c := range got {
+		for _, id := range c.BlockIDs {
+			if len(id) > 6 && id[:6] == "nudge:" {
+				desc = append(desc, id[6:]+">"+c.User)
+			}
+		}
+	}
+	if !slices.Equal(desc, want) {
+		h.t.Fatalf("nudges = %v, want %v", desc, want)
+	}
+	return got
+}
+
+// assertPrivate checks what every test must hold: nothing reached a customer or a guest, and
+// nothing was posted into a channel.
+func (h *harness) assertPrivate() {
+	for _, c := range h.fake.Calls() {
+		if c.User == chris || c.User == gus {
+			h.t.Errorf("%s was sent to the customer %s", c.Method, c.User)
+		}
+		if c.Method == "chat.postMessage" && (c.Channel == support || c.Channel == other) {
+			h.t.Errorf("chat.postMessage into channel %s", c.Channel)
+		}
+	}
+	for _, e := range h.logs.All() {
+		if e.Level >= zap.ErrorLevel {
+			h.t.Errorf("error logged: %s %v", e.Message, e.ContextMap())
+		}
+		line := e.Message
+		for k, v := range e.ContextMap() {
+			line += " " + k + "=" + fmt.Sprint(v)
+		}
+		for _, fragment := range []string{"writing about this", "usage report", "xoxb-", "xapp-"} {
+			if strings.Contains(line, fragment) {
+				h.t.Errorf("a log line carries message text or a token: %q", line)
+			}
+		}
+	}
+}

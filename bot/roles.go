@@ -1,0 +1,195 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"go.uber.org/zap"
+
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
+)
+
+type role uint8
+
+const (
+	roleCustomer role = iota
+	roleAgent
+	roleBot
+)
+
+// person is who wrote a message, as far as coaching cares.
+type person struct {
+	role role
+	tz   string
+	name string
+}
+
+func (p person) coachRole() coach.Role {
+	if p.role == roleAgent {
+		return coach.RoleAgent
+	}
+	return coach.RoleCustomer
+}
+
+// whois resolves a user: the cached profile when there is one, else users.info (the fresh
+// profile is returned so the caller can cache it in its next round trip). eventTeam is the
+// team the event says the author belongs to, when it says.
+func (b *Bot) whois(ctx context.Context, userID string, cached *store.User, eventTeam string) (person, *store.User) {
+	u := cached
+	var fresh *store.User
+	if u == nil {
+		info, err := b.api.GetUserInfoContext(ctx, userID)
+		if err != nil {
+			b.log.Warn("users.info failed; judging the author by the event alone", zap.String("user", userID), zap.Error(err))
+			u = &store.User{ID: userID, TeamID: eventTeam}
+		} else {
+			u = profile(info)
+			fresh = u
+		}
+	}
+	return person{role: b.classify(ctx, u, eventTeam), tz: u.TZ, name: u.Name}, fresh
+}
+
+func profile(u *slack.User) *store.User {
+	name := u.Profile.DisplayName
+	if name == "" {
+		name = u.RealName
+	}
+	if name == "" {
+		name = u.Name
+	}
+	return &store.User{
+		ID: u.ID, Name: name, TZ: u.TZ, TeamID: u.TeamID, EnterpriseID: u.Enterprise.EnterpriseID,
+		IsBot: u.IsBot, IsRestricted: u.IsRestricted, IsUltraRestricted: u.IsUltraRestricted,
+		IsStranger: u.IsStranger, Deleted: u.Deleted,
+	}
+}
+
+// classify applies DESIGN.md's rule: bots are bots; when agents are configured, agents are
+// their members and everyone else is a customer; otherwise full members of the workspace are
+// agents and Slack Connect users, strangers and guests are customers.
+func (b *Bot) classify(ctx context.Context, u *store.User, eventTeam string) role {
+	if u.IsBot || u.ID == b.self.UserID {
+		return roleBot
+	}
+	if b.roster.configured() {
+		if b.roster.has(ctx, u.ID) {
+			return roleAgent
+		}
+		return roleCustomer
+	}
+	if b.external(u.TeamID, u.EnterpriseID) || b.external(eventTeam, "") || u.IsStranger || u.IsRestricted || u.IsUltraRestricted {
+		return roleCustomer
+	}
+	return roleAgent
+}
+
+// external reports whether a team is another organisation's (an empty team says nothing).
+func (b *Bot) external(team, enterprise string) bool {
+	if team == "" || team == b.self.TeamID {
+		return false
+	}
+	return b.self.EnterpriseID == "" || enterprise != b.self.EnterpriseID
+}
+
+// roster is the configured agents: a user group's members (fetched and trusted for a while)
+// plus a fixed list.
+type roster struct {
+	group string
+	fixed []string
+	ttl   time.Duration
+	api   *slack.Client
+	log   *zap.Logger
+
+	mu      sync.Mutex
+	members map[string]bool
+	fetched time.Time
+}
+
+func newRoster(group string, users []string, ttl time.Duration, api *slack.Client, log *zap.Logger) *roster {
+	return &roster{group: group, fixed: users, ttl: ttl, api: api, log: log}
+}
+
+func (r *roster) configured() bool { return r.group != "" || len(r.fixed) > 0 }
+
+// has reports whether a user is an agent. The group is fetched at most once per TTL; while a
+// fetch fails, the last list is kept (or only the fixed list, before the first success).
+func (r *roster) has(ctx context.Context, id string) bool {
+	if slices.Contains(r.fixed, id) {
+		return true
+	}
+	if r.group == "" {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if time.Since(r.fetched) > r.ttl {
+		ids, err := r.api.GetUserGroupMembersContext(ctx, r.group)
+		if err != nil {
+			r.log.Warn("usergroups.users.list failed; using the last known agents", zap.String("usergroup", r.group), zap.Error(err))
+			// Try again soon, not on every message.
+			r.fetched = time.Now().Add(-r.ttl + 30*time.Second)
+		} else {
+			r.members = make(map[string]bool, len(ids))
+			for _, m := range ids {
+				r.members[m] = true
+			}
+			r.fetched = time.Now()
+		}
+	}
+	return r.members[id]
+}
+
+// forget makes the next check fetch the group again (subteam_members_changed).
+func (r *roster) forget() {
+	r.mu.Lock()
+	r.fetched = time.Time{}
+	r.mu.Unlock()
+}
+
+type channelInfo struct {
+	name    string
+	fetched time.Time
+}
+
+// watched reports whether the bot coaches in a channel: every channel it is in, or only those
+// of WATCH_CHANNELS (ids, or names looked up with conversations.info and cached).
+func (b *Bot) watched(ctx context.Context, channel string) bool {
+	if len(b.cfg.WatchChannels) == 0 {
+		return true
+	}
+	if slices.Contains(b.cfg.WatchChannels, channel) {
+		return true
+	}
+	name := b.channelName(ctx, channel)
+	if name == "" {
+		return false
+	}
+	for _, w := range b.cfg.WatchChannels {
+		if strings.EqualFold(strings.TrimPrefix(w, "#"), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *Bot) channelName(ctx context.Context, channel string) string {
+	if v, ok := b.channels.Load(channel); ok {
+		ci := v.(channelInfo)
+		if time.Since(ci.fetched) < 10*time.Minute {
+			return ci.name
+		}
+	}
+	info, err := b.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel})
+	if err != nil {
+		b.log.Warn("conversations.info failed; channel not watched for now", zap.String("channel", channel), zap.Error(err))
+		return ""
+	}
+	b.channels.Store(channel, channelInfo{name: info.Name, fetched: time.Now()})
+	return info.Name
+}
