@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"sync"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
