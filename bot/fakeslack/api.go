@@ -36,6 +36,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	delete(args, "token")
 
 	s.mu.Lock()
+	s.inflight[method]++
+	defer func() {
+		s.mu.Lock()
+		s.inflight[method]--
+		s.mu.Unlock()
+	}()
 	delay := s.delays[method]
 	var fail *failure
 	if f := s.failures[method]; len(f) > 0 {

@@ -98,6 +98,7 @@ type Server struct {
 	hooks      map[string]hook
 	views      map[string]string // view id -> user
 	delays     map[string]time.Duration
+	inflight   map[string]int // requests being answered, per method
 	failures   map[string][]failure
 	closed     bool
 	stopPings  chan struct{}
@@ -169,6 +170,7 @@ func New(o Options) *Server {
 		hooks:      map[string]hook{},
 		views:      map[string]string{},
 		delays:     map[string]time.Duration{},
+		inflight:   map[string]int{},
 		failures:   map[string][]failure{},
 		stopPings:  make(chan struct{}),
 	}
@@ -264,6 +266,13 @@ func (s *Server) SetDelay(method string, d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.delays[method] = d
+}
+
+// InFlight returns how many calls of a method have arrived and are not answered yet.
+func (s *Server) InFlight(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inflight[method]
 }
 
 // FailNext makes the next n calls of a method fail: with an HTTP status (429 carries a

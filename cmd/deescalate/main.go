@@ -1,0 +1,87 @@
+// Command deescalate is the Deescalate Slack app: it runs the bot, and offline it plays
+// scenarios (simulate, demo).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/deescalate/deescalate/bot/sim"
+	"github.com/deescalate/deescalate/config"
+)
+
+const usage = `Usage: deescalate [command] [arguments]
+
+Commands:
+  run                 run the bot (the default): needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN
+  demo                play a built-in conversation against a fake Slack, no workspace needed
+  simulate FILE.json  play a scenario on a virtual clock; prints one JSON line per call a
+                      person would see (format: ../shared/eval/SCENARIOS.md)
+  help                show this help
+
+Configuration comes from the environment; README.md lists every variable.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// usageError is a command line that cannot be run.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// exitCode prints err and maps it to the exit status: 0 success, 2 bad configuration, bad
+// usage or an invalid scenario, 1 anything else.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "deescalate:", err)
+	var ue usageError
+	var inv *sim.InvalidError
+	if config.IsConfigError(err) || errors.As(err, &ue) || errors.As(err, &inv) {
+		if errors.As(err, &ue) {
+			fmt.Fprint(stderr, "\n"+usage)
+		}
+		return 2
+	}
+	return 1
+}
+
+// run is the whole program, with its inputs and outputs passed in so tests can drive it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "run"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		if len(args) > 0 {
+			return usageError{"run takes no arguments"}
+		}
+		return runBot(ctx, stderr)
+	case "demo":
+		if len(args) > 0 {
+			return usageError{"demo takes no arguments"}
+		}
+		return runDemo(ctx, stdout, stderr)
+	case "simulate":
+		if len(args) != 1 {
+			return usageError{"simulate needs exactly one scenario file"}
+		}
+		return runSimulate(ctx, args[0], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/slack-go/slack"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/deescalate/deescalate/bot"
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/config"
+	"github.com/deescalate/deescalate/store"
+)
+
+// newLogger builds the structured logger: JSON lines (or console text) on stderr.
+func newLogger(level, format string, w io.Writer) *zap.Logger {
+	lvl, err := zapcore.ParseLevel(level)
+	if err != nil {
+		lvl = zapcore.InfoLevel
+	}
+	enc := zap.NewProductionEncoderConfig()
+	enc.EncodeTime = zapcore.ISO8601TimeEncoder
+	var encoder zapcore.Encoder
+	if format == "console" {
+		encoder = zapcore.NewConsoleEncoder(enc)
+	} else {
+		encoder = zapcore.NewJSONEncoder(enc)
+	}
+	return zap.New(zapcore.NewCore(encoder, zapcore.AddSync(w), lvl))
+}
+
+// parts splits the configuration into what each package takes.
+func parts(c config.Config) (bot.Config, store.Options, *coach.Coach) {
+	bc := bot.Config{
+		WatchChannels: c.WatchChannels, AgentUsergroup: c.AgentUsergroup, AgentUsers: c.AgentUsers,
+		ClaimReaction: c.ClaimReaction, NudgeCooldown: c.NudgeCooldown.Duration,
+		EventTimeout: c.EventTimeout.Duration, ShutdownTimeout: c.ShutdownTimeout.Duration,
+	}
+	so := store.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, Retention: c.Retention.Duration}
+	return bc, so, coach.New(coach.DefaultPlaybook())
+}
+
+// runBot runs the bot until ctx ends (SIGTERM or SIGINT): it stops reading, lets the work in
+// flight finish (SHUTDOWN_TIMEOUT), then closes Redis.
+func runBot(ctx context.Context, stderr io.Writer) error {
+	cfg, err := config.Load(true)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
+	defer func() { _ = log.Sync() }()
+	bc, so, c := parts(cfg)
+
+	st, err := store.New(ctx, so)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if st.Embedded() {
+		log.Warn("REDIS_URL is not set: using an embedded in-process Redis; threads, cooldowns and schedules are lost when the process stops. Set REDIS_URL for production.")
+	}
+
+	api := slack.New(cfg.SlackBotToken, slack.OptionAPIURL(cfg.SlackAPIURL), slack.OptionAppLevelToken(cfg.SlackAppToken),
+		slack.OptionHTTPClient(&http.Client{Timeout: 15 * time.Second}))
+	b := bot.New(bc, api, st, c, log)
+
+	if cfg.HTTPAddr != "" && cfg.HTTPAddr != "off" {
+		srv := &http.Server{Addr: cfg.HTTPAddr, Handler: b.Handler(), ReadHeaderTimeout: 5 * time.Second}
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+		}
+		log.Info("serving probes", zap.String("addr", ln.Addr().String()))
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("probe server stopped", zap.Error(err))
+			}
+		}()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+		}()
+	}
+	return b.Run(ctx)
+}
+
+// quietLevel is the log level of simulate and demo: warnings only, unless LOG_LEVEL says.
+func quietLevel() string {
+	if v, ok := os.LookupEnv("LOG_LEVEL"); ok {
+		return v
+	}
+	return "warn"
+}

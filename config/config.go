@@ -1,0 +1,251 @@
+// Package config reads the bot's settings from the environment. Every setting has a
+// documented default (README, "Configuration"); Load checks them all and reports every
+// problem in one error, and never prints a token.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// Config is every setting. Only cmd/deescalate reads it; it hands each package its part.
+type Config struct {
+	SlackBotToken string `envconfig:"SLACK_BOT_TOKEN"`
+	SlackAppToken string `envconfig:"SLACK_APP_TOKEN"`
+	SlackAPIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
+
+	RedisURL    string `envconfig:"REDIS_URL"`
+	RedisPrefix string `envconfig:"REDIS_PREFIX" default:"deescalate"`
+
+	WatchChannels  []string `envconfig:"WATCH_CHANNELS"`
+	AgentUsergroup string   `envconfig:"AGENT_USERGROUP"`
+	AgentUsers     []string `envconfig:"AGENT_USERS"`
+	ClaimReaction  string   `envconfig:"CLAIM_REACTION" default:"eyes"`
+
+	NudgeCooldown   Duration `envconfig:"NUDGE_COOLDOWN" default:"30m"`
+	EventTimeout    Duration `envconfig:"EVENT_TIMEOUT" default:"10s"`
+	ShutdownTimeout Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s"`
+	Retention       Duration `envconfig:"RETENTION" default:"720h"`
+
+	LogLevel  string `envconfig:"LOG_LEVEL" default:"info"`
+	LogFormat string `envconfig:"LOG_FORMAT" default:"json"`
+	HTTPAddr  string `envconfig:"HTTP_ADDR" default:":8080"`
+}
+
+// Duration is a time.Duration read from the environment. A value that does not parse is kept
+// as a problem for Validate to report with the others, instead of stopping the load.
+type Duration struct {
+	time.Duration
+	raw string
+	err error
+}
+
+// Decode implements envconfig.Decoder.
+func (d *Duration) Decode(s string) error {
+	d.raw = s
+	v, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		d.err = fmt.Errorf("%q is not a duration (write it like 90s, 15m or 2h)", s)
+		return nil
+	}
+	d.Duration, d.err = v, nil
+	return nil
+}
+
+// Error lists every configuration problem.
+type Error struct {
+	Problems []string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("invalid configuration (see README.md, section \"Configuration\"):")
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// Load reads the environment and validates it. needSlack says whether the Slack tokens are
+// required (they are for running the bot, not for demo, simulate or analyze).
+func Load(needSlack bool) (Config, error) {
+	var c Config
+	if err := envconfig.Process("", &c); err != nil {
+		// Every typed field decodes leniently, so this is a value envconfig itself rejects.
+		return c, &Error{Problems: []string{err.Error()}}
+	}
+	return c, c.Validate(needSlack)
+}
+
+// Set changes one setting by its environment name, as a scenario's "env" block does.
+func (c *Config) Set(name, value string) error {
+	v := reflect.ValueOf(c).Elem()
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if f.Tag.Get("envconfig") != name {
+			continue
+		}
+		fv := v.Field(i)
+		switch p := fv.Addr().Interface().(type) {
+		case envconfig.Decoder:
+			return p.Decode(value)
+		case *string:
+			*p = value
+		case *[]string:
+			*p = strings.Split(value, ",")
+		default:
+			return fmt.Errorf("%s: cannot be set from a scenario", name)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown setting %q", name)
+}
+
+var (
+	slackID      = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
+	channelName  = regexp.MustCompile(`^#?[a-z0-9][a-z0-9._-]{0,79}$`)
+	userID       = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	groupID      = regexp.MustCompile(`^S[A-Z0-9]{2,}$`)
+	emojiName    = regexp.MustCompile(`^[a-z0-9_+'-]{1,64}$`)
+	prefixFormat = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+)
+
+// Validate checks every setting, normalises lists and returns an *Error listing all problems.
+func (c *Config) Validate(needSlack bool) error {
+	var p []string
+	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+
+	switch {
+	case c.SlackBotToken == "" && needSlack:
+		add("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page")
+	case c.SlackBotToken != "" && !strings.HasPrefix(c.SlackBotToken, "xoxb-"):
+		add("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (the value set has another form; it is not shown)")
+	}
+	switch {
+	case c.SlackAppToken == "" && needSlack:
+		add("SLACK_APP_TOKEN is not set: create an App-Level Token with the connections:write scope under Basic Information (xapp-…)")
+	case c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-"):
+		add("SLACK_APP_TOKEN must be an app-level token starting with xapp- (the value set has another form; it is not shown)")
+	}
+	if u, err := url.Parse(c.SlackAPIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		add("SLACK_API_URL must be an http(s) URL such as https://slack.com/api/")
+	} else if !strings.HasSuffix(c.SlackAPIURL, "/") {
+		c.SlackAPIURL += "/"
+	}
+
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		schemes := []string{"redis", "rediss", "redis+sentinel", "rediss+sentinel", "redis+cluster", "rediss+cluster"}
+		if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" {
+			add("REDIS_URL must look like redis://[user:password@]host:6379/0 (or rediss://, redis+sentinel://, redis+cluster://); leave it empty for the embedded Redis")
+		}
+	}
+	if !prefixFormat.MatchString(c.RedisPrefix) {
+		add("REDIS_PREFIX must be 1-64 letters, digits, '.', '_' or '-', got %q", c.RedisPrefix)
+	}
+
+	c.WatchChannels = cleanList(c.WatchChannels)
+	for _, ch := range c.WatchChannels {
+		if !slackID.MatchString(ch) && !channelName.MatchString(ch) {
+			add("WATCH_CHANNELS: %q is neither a channel id (C0123ABCD) nor a channel name (support-acme)", ch)
+		}
+	}
+	c.AgentUsergroup = strings.TrimSpace(c.AgentUsergroup)
+	if c.AgentUsergroup != "" && !groupID.MatchString(c.AgentUsergroup) {
+		add("AGENT_USERGROUP must be a user group id such as S0123ABCD, got %q", c.AgentUsergroup)
+	}
+	c.AgentUsers = cleanList(c.AgentUsers)
+	for _, u := range c.AgentUsers {
+		if !userID.MatchString(u) {
+			add("AGENT_USERS: %q is not a user id (U0123ABCD)", u)
+		}
+	}
+	c.ClaimReaction = strings.Trim(strings.TrimSpace(c.ClaimReaction), ":")
+	if !emojiName.MatchString(c.ClaimReaction) {
+		add("CLAIM_REACTION must be an emoji name such as eyes, got %q", c.ClaimReaction)
+	}
+
+	durations := []struct {
+		name     string
+		d        Duration
+		min, max time.Duration
+	}{
+		{"NUDGE_COOLDOWN", c.NudgeCooldown, 0, 7 * 24 * time.Hour},
+		{"EVENT_TIMEOUT", c.EventTimeout, time.Second, 5 * time.Minute},
+		{"SHUTDOWN_TIMEOUT", c.ShutdownTimeout, time.Second, 10 * time.Minute},
+		{"RETENTION", c.Retention, time.Hour, 366 * 24 * time.Hour},
+	}
+	for _, d := range durations {
+		switch {
+		case d.d.err != nil:
+			add("%s: %v", d.name, d.d.err)
+		case d.d.Duration < d.min || d.d.Duration > d.max:
+			add("%s must be between %s and %s, got %s", d.name, fmtDuration(d.min), fmtDuration(d.max), d.d.raw)
+		}
+	}
+
+	c.LogLevel = strings.ToLower(strings.TrimSpace(c.LogLevel))
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		add("LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	c.LogFormat = strings.ToLower(strings.TrimSpace(c.LogFormat))
+	if !slices.Contains([]string{"json", "console"}, c.LogFormat) {
+		add("LOG_FORMAT must be json or console, got %q", c.LogFormat)
+	}
+	if c.HTTPAddr != "" && c.HTTPAddr != "off" {
+		if _, port, ok := strings.Cut(c.HTTPAddr, ":"); !ok || port == "" {
+			add("HTTP_ADDR must be host:port or :port (e.g. :8080), or off, got %q", c.HTTPAddr)
+		}
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Problems: p}
+}
+
+func cleanList(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0"
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// IsConfigError reports whether err is a configuration problem (exit status 2).
+func IsConfigError(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}
+
+// Names lists every environment variable Config reads, in declaration order.
+func Names() []string {
+	t := reflect.TypeFor[Config]()
+	out := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if name := t.Field(i).Tag.Get("envconfig"); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
