@@ -362,3 +362,17 @@ func TestStopFinishesWorkInFlight(t *testing.T) {
 		t.Fatalf("%d nudges posted, want the one in flight to finish", posted)
 	}
 }
+
+func TestAgentGroupChangesAreSeen(t *testing.T) {
+	h := start(t, agentsConfig(), 1)
+	h.post(chris, support, root, "", angryText)
+	h.settle(h.fake.React(bob, support, root, "eyes")) // bob is not an agent (yet)
+	h.wantNudges()
+	h.fake.SetGroup("SAGENTS", []string{ana, lee, bob})
+	h.settle(h.fake.React(bob, support, root, "eyes")) // the group is cached: still not an agent
+	h.wantNudges()
+	h.settle(h.fake.SendEvent(map[string]any{"type": "subteam_members_changed", "subteam_id": "SAGENTS",
+		"team_id": "T0OWN", "added_users": []string{bob}, "added_users_count": 1}, ""))
+	h.settle(h.fake.React(bob, support, root, "eyes"))
+	h.wantNudges("pause>" + bob)
+}

@@ -162,6 +162,13 @@ func (b *Bot) handleEventsAPI(ctx context.Context, evt socketmode.Event) error {
 		return b.onMessage(ctx, eventID, inner)
 	case *slackevents.ReactionAddedEvent:
 		return b.onReaction(ctx, eventID, inner)
+	case *slackevents.SubteamMembersChangedEvent:
+		if inner.SubteamID == b.cfg.AgentUsergroup {
+			b.roster.forget()
+			b.log.Info("agent group changed; its members will be fetched again", zap.String("usergroup", inner.SubteamID))
+		}
+	case *slackevents.AppUninstalledEvent, *slackevents.TokensRevokedEvent:
+		b.log.Error("the app was uninstalled or its tokens revoked: reinstall it and update SLACK_BOT_TOKEN", zap.String("event", ev.InnerEvent.Type))
 	}
 	return nil
 }
