@@ -32,6 +32,7 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./bot/sim
+	go test -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME) ./bot
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

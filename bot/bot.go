@@ -38,6 +38,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// RosterTTL is how long the agent group's membership is trusted before it is fetched again.
 	RosterTTL time.Duration
+	// MaxInFlight bounds the events handled at once. Past it, new events are left
+	// unacknowledged so Slack delivers them again a little later, instead of piling up.
+	MaxInFlight int
 	// PingInterval is how long the socket may go without a ping from Slack before it is
 	// considered dead (slack-go's default, 30 s, when zero).
 	PingInterval time.Duration
@@ -61,28 +64,47 @@ func (c *Config) defaults() {
 	if c.RosterTTL <= 0 {
 		c.RosterTTL = 5 * time.Minute
 	}
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 512
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
 }
 
+// slackAPI is the part of the Web API the bot calls (the Socket Mode client needs the
+// concrete *slack.Client; everything else goes through this).
+type slackAPI interface {
+	AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	GetUserGroupMembersContext(ctx context.Context, group string, options ...slack.GetUserGroupMembersOption) ([]string, error)
+	GetConversationInfoContext(ctx context.Context, input *slack.GetConversationInfoInput) (*slack.Channel, error)
+	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
+	PostEphemeralContext(ctx context.Context, channel, user string, options ...slack.MsgOption) (string, error)
+	PostMessageContext(ctx context.Context, channel string, options ...slack.MsgOption) (string, string, error)
+}
+
+var _ slackAPI = (*slack.Client)(nil)
+
 // Bot is one replica of the app. Several may run against one Redis.
 type Bot struct {
-	cfg   Config
-	api   *slack.Client
-	store *store.Store
-	coach *coach.Coach
-	log   *zap.Logger
+	cfg    Config
+	client *slack.Client // for Socket Mode
+	api    slackAPI
+	store  *store.Store
+	coach  *coach.Coach
+	log    *zap.Logger
 
 	self      identity
 	roster    *roster
 	channels  sync.Map // channel id -> channelInfo
 	zones     sync.Map // zone name -> *time.Location
 	inflight  tracker
+	slots     chan struct{} // one per event in flight, up to MaxInFlight
 	threads   stripes
 	connected atomic.Bool
-	running   atomic.Bool
 	outage    atomic.Bool // a socket outage was logged and has not ended
+	shedding  atomic.Bool // events are being left for Slack to redeliver
 }
 
 type identity struct {
@@ -92,8 +114,9 @@ type identity struct {
 // New returns a bot. The Slack client must carry the app-level token (slack.OptionAppLevelToken).
 func New(cfg Config, api *slack.Client, st *store.Store, c *coach.Coach, log *zap.Logger) *Bot {
 	cfg.defaults()
-	b := &Bot{cfg: cfg, api: api, store: st, coach: c, log: log}
+	b := &Bot{cfg: cfg, client: api, api: api, store: st, coach: c, log: log, slots: make(chan struct{}, cfg.MaxInFlight)}
 	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, api, log)
+	b.threads.init()
 	return b
 }
 
@@ -112,15 +135,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.PingInterval > 0 {
 		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingInterval))
 	}
-	sm := socketmode.New(b.api, opts...)
+	sm := socketmode.New(b.client, opts...)
 
 	// Work gets its own context: SIGTERM stops the reading, not the handlers already running.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	socketDone := make(chan error, 1)
 	go func() { socketDone <- sm.RunContext(ctx) }()
-	b.running.Store(true)
-	defer b.running.Store(false)
 
 	for {
 		select {
@@ -152,6 +173,10 @@ func (b *Bot) drain(stopWork context.CancelFunc) error {
 		b.log.Warn("stopping: work still in flight after the shutdown timeout; cancelling it",
 			zap.Int("events", b.inflight.count()), zap.Duration("timeout", b.cfg.ShutdownTimeout))
 		stopWork()
+		// Give the cancelled handlers a moment to unwind before the caller closes Redis.
+		grace, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = b.inflight.wait(grace)
 		return nil
 	}
 	b.log.Info("stopped cleanly")

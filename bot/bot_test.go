@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -199,33 +200,21 @@ func TestUnparsableEnvelopesAreAckedAndHarmless(t *testing.T) {
 	ownedThread(h)
 	h.post(chris, support, "1773151200.000300", root, angryText)
 	h.wantNudges("pause>" + ana)
+	found := false
 	for _, e := range h.logs.All() {
 		if e.Message == "unparsable envelope acknowledged and dropped" {
-			if fmt.Sprint(e.ContextMap()) == "" || containsText(e.ContextMap(), "secret words") {
+			found = true
+			if e.ContextMap()["envelope_id"] != id {
+				t.Errorf("the log of a bad envelope does not name it: %v", e.ContextMap())
+			}
+			if strings.Contains(fmt.Sprint(e.ContextMap()), "secret words") {
 				t.Errorf("the log of a bad envelope carries its content: %v", e.ContextMap())
 			}
-			return
 		}
 	}
-	t.Error("no log line for the unparsable envelope")
-}
-
-func containsText(m map[string]any, s string) bool {
-	for _, v := range m {
-		if str := fmt.Sprint(v); len(str) >= len(s) && contains(str, s) {
-			return true
-		}
+	if !found {
+		t.Error("no log line for the unparsable envelope")
 	}
-	return false
-}
-
-func contains(a, b string) bool {
-	for i := 0; i+len(b) <= len(a); i++ {
-		if a[i:i+len(b)] == b {
-			return true
-		}
-	}
-	return false
 }
 
 func TestRolesWithoutAConfiguredAgentGroup(t *testing.T) {
@@ -336,14 +325,17 @@ func TestStopFinishesWorkInFlight(t *testing.T) {
 	if err := fake.WaitConnections(wctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	d, _ := fake.Post(chris, support, root, "", calmText)
-	fake.WaitAck(wctx, d.ID)
-	b.Idle(wctx)
-	d, _ = fake.Post(ana, support, "1773151100.000200", root, "On it.")
-	fake.WaitAck(wctx, d.ID)
-	b.Idle(wctx)
+	for _, m := range []struct{ user, ts, text string }{{chris, root, calmText}, {ana, "1773151100.000200", "On it."}} {
+		d, _ := fake.Post(m.user, support, m.ts, root, m.text)
+		if _, err := fake.WaitAck(wctx, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Idle(wctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	fake.SetDelay("chat.postEphemeral", 400*time.Millisecond) // a slow Slack
-	d, _ = fake.Post(chris, support, "1773151200.000300", root, angryText)
+	d, _ := fake.Post(chris, support, "1773151200.000300", root, angryText)
 	if _, err := fake.WaitAck(wctx, d.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -375,4 +367,158 @@ func TestAgentGroupChangesAreSeen(t *testing.T) {
 		"team_id": "T0OWN", "added_users": []string{bob}, "added_users_count": 1}, ""))
 	h.settle(h.fake.React(bob, support, root, "eyes"))
 	h.wantNudges("pause>" + bob)
+}
+
+func TestAnUnverifiedUserCannotClaim(t *testing.T) {
+	// Without an agent group, agents are known only from their profile: when users.info fails,
+	// the user must be taken for a customer, never for the thread's owner.
+	h := start(t, bot.Config{PingInterval: 5 * time.Second}, 1)
+	h.post(chris, support, root, "", angryText)
+	h.fake.FailNext("users.info", 1, http.StatusInternalServerError, 0, "")
+	h.settle(h.fake.React(gus, support, root, "eyes"))
+	h.wantNudges()
+	h.settle(h.fake.React(ana, support, root, "eyes"))
+	h.wantNudges("pause>" + ana)
+}
+
+func TestRateLimitedNudgeIsRetried(t *testing.T) {
+	h := start(t, agentsConfig(), 1)
+	ownedThread(h)
+	h.fake.FailNext("chat.postEphemeral", 1, http.StatusTooManyRequests, 1, "")
+	h.post(chris, support, "1773151200.000300", root, angryText)
+	h.wantNudges("pause>" + ana)
+}
+
+func TestUndeliveredNudgeFreesItsCooldown(t *testing.T) {
+	h := start(t, agentsConfig(), 1)
+	h.expectError("nudge not delivered")
+	ownedThread(h)
+	h.fake.FailNext("chat.postEphemeral", 1, http.StatusOK, 0, "channel_not_found")
+	h.post(chris, support, "1773151200.000300", root, angryText)
+	h.wantNudges()
+	// Inside the cooldown, but the first nudge never reached ana: this one may.
+	h.post(chris, support, "1773151300.000300", root, "Still nothing. This is ridiculous!!")
+	h.wantNudges("pause>" + ana)
+}
+
+func TestATimedOutEventIsHandledOnRedelivery(t *testing.T) {
+	cfg := agentsConfig()
+	cfg.EventTimeout = 300 * time.Millisecond
+	h := start(t, cfg, 1)
+	h.expectError("event failed")
+	ownedThread(h)
+	h.fake.SetDelay("users.info", time.Second) // chris's profile is cached; lee's is not
+	d, _ := h.fake.Post(lee, support, "1773151200.000300", root, "Taking this one over.")
+	h.settle(d)
+	h.fake.SetDelay("users.info", 0)
+	h.settleID(h.fake.Resend(d.ID)) // Slack's retry: the failed event is not a duplicate
+	snap, err := h.store.Load(context.Background(), support, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Thread.Owner != lee || len(snap.Thread.Messages) != 3 {
+		t.Fatalf("after the redelivery: owner %q, %d messages; want lee and 3", snap.Thread.Owner, len(snap.Thread.Messages))
+	}
+}
+
+func TestDirectMessagesAreNotCoached(t *testing.T) {
+	h := start(t, agentsConfig(), 1)
+	dm := map[string]any{"type": "message", "channel": "D" + chris, "channel_type": "im", "user": chris,
+		"text": angryText, "ts": "1773151200.000300", "team": "TCUSTOMER"}
+	h.settle(h.fake.SendEvent(dm, ""))
+	h.wantNudges()
+	for _, c := range h.fake.Calls() {
+		if c.Method == "users.info" {
+			t.Error("a DM was looked at: users.info was called")
+		}
+	}
+}
+
+func TestOverloadLeavesEventsForRedelivery(t *testing.T) {
+	cfg := agentsConfig()
+	cfg.MaxInFlight = 1
+	h := start(t, cfg, 1)
+	h.fake.SetDelay("users.info", 300*time.Millisecond)
+	first, _ := h.fake.Post(chris, support, root, "", calmText)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := h.fake.WaitAck(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := h.fake.Post(ana, support, "1773151100.000200", root, "On it.")
+	h.settle(first)
+	if h.fake.Acked(second.ID) {
+		t.Fatal("an event past MaxInFlight was acknowledged")
+	}
+	h.settleID(h.fake.Resend(second.ID))
+	snap, err := h.store.Load(context.Background(), support, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Thread.Owner != ana {
+		t.Errorf("the redelivered event was not handled: owner %q", snap.Thread.Owner)
+	}
+}
+
+func TestClaimOnAReplyTheBotNeverSaw(t *testing.T) {
+	h := start(t, agentsConfig(), 1)
+	h.post(chris, support, root, "", angryText)
+	// A reply that never reached the bot (sent before it joined, or lost): the reaction on it
+	// must still claim its thread.
+	h.fake.AddMessage(chris, support, "1773151200.000300", root, "hello??")
+	h.settle(h.fake.React(ana, support, "1773151200.000300", "eyes"))
+	h.wantNudges("pause>" + ana)
+}
+
+func TestATombstoneIsADeletion(t *testing.T) {
+	h := start(t, agentsConfig(), 1)
+	h.post(chris, support, root, "", angryText)
+	tomb := map[string]any{"type": "message", "subtype": "message_changed", "hidden": true, "channel": support, "ts": "1773151300.000001",
+		"message": map[string]any{"type": "message", "subtype": "tombstone", "user": "USLACKBOT", "text": "This message was deleted.",
+			"ts": root, "thread_ts": root},
+		"previous_message": map[string]any{"type": "message", "user": chris, "text": angryText, "ts": root, "thread_ts": root}}
+	h.settle(h.fake.SendEvent(tomb, ""))
+	h.settle(h.fake.React(ana, support, root, "eyes"))
+	h.wantNudges()
+}
+
+func TestShutdownTimeoutCancelsStragglers(t *testing.T) {
+	url, prefix := redistest.URL(t)
+	st, err := store.New(context.Background(), store.Options{URL: url, Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fake := fakeslack.New(fakeslack.Options{AckTimeout: -1})
+	defer fake.Close()
+	fake.AddUser(fakeslack.User{ID: chris, TeamID: "TCUSTOMER"})
+	fake.AddChannel(fakeslack.Channel{ID: support, Members: []string{chris}})
+	fake.SetDelay("users.info", 5*time.Second)
+	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken(fake.AppToken()))
+	b := bot.New(bot.Config{ShutdownTimeout: 300 * time.Millisecond, EventTimeout: time.Minute}, api, st, coach.New(coach.DefaultPlaybook()), zap.NewNop())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := fake.WaitConnections(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := fake.Post(chris, support, root, "", calmText)
+	if _, err := fake.WaitAck(wctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v", err)
+		}
+		if took := time.Since(start); took > 3*time.Second {
+			t.Errorf("stopping took %v with a 300ms shutdown timeout", took)
+		}
+	case <-wctx.Done():
+		t.Fatal("Run did not return after the shutdown timeout")
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -28,10 +27,14 @@ type acker interface {
 
 var _ acker = (*socketmode.Client)(nil)
 
+// slackbot is Slack's own user: it posts tombstones and system notes, never a customer or agent.
+const slackbot = "USLACKBOT"
+
 // onSocketEvent runs on the loop goroutine: it must never block on Redis or the Web API.
 func (b *Bot) onSocketEvent(ctx, work context.Context, sm acker, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		b.connected.Store(false)
 		b.log.Debug("socket mode connecting")
 	case socketmode.EventTypeConnectionError:
 		b.connected.Store(false)
@@ -54,7 +57,11 @@ func (b *Bot) onSocketEvent(ctx, work context.Context, sm acker, evt socketmode.
 		}
 		b.accept(ctx, work, sm, evt)
 	case socketmode.EventTypeErrorBadMessage:
-		b.ackUnparsable(ctx, sm, evt)
+		b.inflight.add()
+		go func() {
+			defer b.inflight.done()
+			b.ackUnparsable(ctx, sm, evt)
+		}()
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
 		b.log.Warn("socket mode error", zap.String("type", string(evt.Type)))
 	case socketmode.EventTypeInvalidAuth:
@@ -69,17 +76,38 @@ func connectionError(evt socketmode.Event) error {
 	return errors.New("connection error")
 }
 
-// accept acknowledges an envelope first, then handles it on its own goroutine under the
-// in-flight tracker with a timeout. A panic in a handler is logged, never fatal.
+// accept takes an envelope into work: it acknowledges it first, then handles it, on its own
+// goroutine under the in-flight tracker and a timeout. A panic in a handler is logged, never
+// fatal. When MaxInFlight events are already in flight, an Events API envelope is left
+// unacknowledged: Slack delivers it again a little later. Slash commands and interactions
+// are always taken: Slack does not retry them and a person is waiting.
 func (b *Bot) accept(ctx, work context.Context, sm acker, evt socketmode.Event) {
-	b.inflight.add()
-	ackCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	if err := sm.AckCtx(ackCtx, evt.Request.EnvelopeID, nil); err != nil {
-		b.log.Warn("ack failed", zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
+	slot := false
+	select {
+	case b.slots <- struct{}{}:
+		slot = true
+		if b.shedding.CompareAndSwap(true, false) {
+			b.log.Info("accepting events again")
+		}
+	default:
+		if evt.Type == socketmode.EventTypeEventsAPI {
+			if b.shedding.CompareAndSwap(false, true) {
+				b.log.Warn("overloaded: leaving events for Slack to redeliver", zap.Int("in_flight", b.cfg.MaxInFlight))
+			}
+			return
+		}
 	}
-	cancel()
+	b.inflight.add()
 	go func() {
 		defer b.inflight.done()
+		if slot {
+			defer func() { <-b.slots }()
+		}
+		ackCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := sm.AckCtx(ackCtx, evt.Request.EnvelopeID, nil); err != nil {
+			b.log.Warn("ack failed", zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
+		}
+		cancel()
 		hctx, cancel := context.WithTimeout(work, b.cfg.EventTimeout)
 		defer cancel()
 		defer func() {
@@ -195,10 +223,18 @@ func readMessage(m *slackevents.MessageEvent) (message, bool) {
 		if m.Message == nil {
 			return msg, false
 		}
-		if m.PreviousMessage != nil && m.PreviousMessage.Text == m.Message.Text {
+		nm := m.Message
+		if nm.SubType == "tombstone" {
+			// A deleted parent that has replies stays as a tombstone: it is a deletion.
+			msg.kind, msg.user, msg.ts, msg.thread = coach.Deleted, nm.User, nm.Timestamp, nm.ThreadTimestamp
+			if m.PreviousMessage != nil {
+				msg.user, msg.botID, msg.team = m.PreviousMessage.User, m.PreviousMessage.BotID, m.PreviousMessage.Team
+			}
+			break
+		}
+		if m.PreviousMessage != nil && m.PreviousMessage.Text == nm.Text {
 			return msg, false // an unfurl or another change that is not the text
 		}
-		nm := m.Message
 		msg.kind, msg.user, msg.ts, msg.text, msg.thread, msg.botID, msg.team = coach.Edited, nm.User, nm.Timestamp, nm.Text, nm.ThreadTimestamp, nm.BotID, nm.Team
 	case "message_deleted":
 		if m.PreviousMessage == nil {
@@ -215,10 +251,10 @@ func readMessage(m *slackevents.MessageEvent) (message, bool) {
 	if msg.thread == "" {
 		msg.thread = msg.ts
 	}
-	return msg, msg.channel != "" && msg.ts != ""
+	return msg, msg.channel != "" && msg.ts != "" && msg.user != slackbot
 }
 
-func (b *Bot) onMessage(ctx context.Context, eventID string, m *slackevents.MessageEvent) error {
+func (b *Bot) onMessage(ctx context.Context, eventID string, m *slackevents.MessageEvent) (err error) {
 	if m.ChannelType == slackevents.ChannelTypeIM || m.ChannelType == slackevents.ChannelTypeMPIM {
 		return nil
 	}
@@ -239,27 +275,63 @@ func (b *Bot) onMessage(ctx context.Context, eventID string, m *slackevents.Mess
 		log.Debug("duplicate event ignored")
 		return nil
 	}
+	defer b.releaseOnError(log, &err, eventID, msg.channel, msg.thread)
+	if snap.Damaged {
+		log.Warn("stored thread state was unreadable; starting it afresh")
+	}
 	who, fresh := b.whois(ctx, msg.user, snap.User, msg.team)
 	if who.role == roleBot {
 		return nil
 	}
 	ev := coach.Event{Kind: msg.kind, TS: msg.ts, User: msg.user, Role: who.coachRole(), Text: msg.text, At: b.now(), Zone: b.zone(who.tz)}
 	var remember []string
-	if msg.kind == coach.Posted && msg.ts != msg.thread {
+	if msg.kind != coach.Deleted && msg.ts != msg.thread {
+		// Replies (also those first seen as an edit) are indexed, so a reaction on one finds its thread.
 		remember = []string{msg.ts}
 	}
-	return b.apply(ctx, log, snap, ev, remember, fresh)
+	return b.apply(ctx, log, eventID, snap, ev, remember, fresh)
 }
 
-// apply runs the coach on an event and saves the result with its nudges' cooldowns. Within a
-// replica, a thread's events are applied one at a time (a striped lock), so only replicas
-// race; when one loses, it loads the thread again and retries after a short random pause.
-func (b *Bot) apply(ctx context.Context, log *zap.Logger, snap store.Snapshot, ev coach.Event, remember []string, fresh *store.User) error {
+// releaseOnError gives up an event's claim when its handling failed, so a redelivery is
+// handled rather than taken for a duplicate.
+func (b *Bot) releaseOnError(log *zap.Logger, err *error, eventID, channel, thread string) {
+	if *err == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if rerr := b.store.Release(ctx, eventID, channel, thread); rerr != nil {
+		log.Warn("could not release the event after a failure", zap.Error(rerr))
+	}
+}
+
+// apply runs the coach on an event and saves the result with its nudges' cooldowns, then
+// posts the nudges. Within a replica a thread's events are applied one at a time (a striped
+// lock, given up when the event's time runs out), so only replicas race; when one loses, it
+// loads the thread again and retries after a short random pause. The nudges are posted after
+// the lock is released: a slow Slack must not hold up the thread.
+func (b *Bot) apply(ctx context.Context, log *zap.Logger, eventID string, snap store.Snapshot, ev coach.Event, remember []string, fresh *store.User) error {
+	t, nudges, err := b.commit(ctx, eventID, snap, ev, remember, fresh)
+	if err != nil {
+		return err
+	}
+	for _, n := range nudges {
+		log.Debug("nudge claimed", zap.String("rule", n.Rule), zap.String("agent", n.To))
+	}
+	b.sendNudges(ctx, log, t, nudges)
+	return nil
+}
+
+const commitAttempts = 10
+
+func (b *Bot) commit(ctx context.Context, eventID string, snap store.Snapshot, ev coach.Event, remember []string, fresh *store.User) (coach.Thread, []coach.Nudge, error) {
 	channel, thread := snap.Thread.Channel, snap.Thread.TS
-	unlock := b.threads.lock(channel, thread)
+	unlock, err := b.threads.lock(ctx, channel, thread)
+	if err != nil {
+		return coach.Thread{}, nil, fmt.Errorf("wait for thread %s/%s: %w", channel, thread, err)
+	}
 	defer unlock()
-	const attempts = 10
-	for attempt := range attempts {
+	for attempt := range commitAttempts {
 		if attempt > 0 {
 			// The snapshot from Begin may predate a write that finished while we waited for the
 			// lock or lost the race: read the thread again.
@@ -267,62 +339,73 @@ func (b *Bot) apply(ctx context.Context, log *zap.Logger, snap store.Snapshot, e
 			select {
 			case <-time.After(pause):
 			case <-ctx.Done():
-				return ctx.Err()
+				return coach.Thread{}, nil, ctx.Err()
 			}
 			var err error
 			if snap, err = b.store.Load(ctx, channel, thread); err != nil {
-				return err
+				return coach.Thread{}, nil, err
 			}
 		}
 		next, nudges := b.coach.Observe(snap.Thread, ev)
 		claimed, err := b.store.Commit(ctx, store.Commit{
-			Thread: next, Version: snap.Version, Nudges: nudges, Cooldown: b.cfg.NudgeCooldown,
+			Thread: next, EventID: eventID, Version: snap.Version, Nudges: nudges, Cooldown: b.cfg.NudgeCooldown,
 			Now: ev.At, Messages: remember, User: fresh,
 		})
 		if errors.Is(err, store.ErrConflict) {
 			continue
 		}
 		if err != nil {
-			return err
+			return coach.Thread{}, nil, err
 		}
 		var send []coach.Nudge
 		for i, n := range nudges {
 			if claimed[i] {
 				send = append(send, n)
-			} else {
-				log.Debug("nudge in cooldown", zap.String("rule", n.Rule), zap.String("agent", n.To))
 			}
 		}
-		b.sendNudges(ctx, log, next, send)
-		return nil
+		return next, send, nil
 	}
-	return fmt.Errorf("thread %s/%s kept changing: gave up after %d attempts", channel, thread, attempts)
+	return coach.Thread{}, nil, fmt.Errorf("thread %s/%s kept changing: gave up after %d attempts", channel, thread, commitAttempts)
 }
 
-// stripes serialises work per thread within one replica without a lock per thread.
-type stripes [256]sync.Mutex
+// stripes serialises work per thread within one replica without a lock per thread. Each
+// stripe is a one-slot channel, so a waiter can give up when its context ends.
+type stripes [256]chan struct{}
 
-func (s *stripes) lock(channel, thread string) func() {
+func (s *stripes) init() {
+	for i := range s {
+		s[i] = make(chan struct{}, 1)
+	}
+}
+
+func (s *stripes) lock(ctx context.Context, channel, thread string) (func(), error) {
 	h := fnv.New32a()
 	h.Write([]byte(channel))
 	h.Write([]byte(thread))
-	m := &s[h.Sum32()%uint32(len(s))]
-	m.Lock()
-	return m.Unlock
+	slot := s[h.Sum32()%uint32(len(s))]
+	select {
+	case slot <- struct{}{}:
+		return func() { <-slot }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
-func (b *Bot) onReaction(ctx context.Context, eventID string, r *slackevents.ReactionAddedEvent) error {
+func (b *Bot) onReaction(ctx context.Context, eventID string, r *slackevents.ReactionAddedEvent) (err error) {
 	name, _, _ := strings.Cut(r.Reaction, "::") // "eyes::skin-tone-2"
-	if name != b.cfg.ClaimReaction || r.Item.Type != "message" || r.User == "" || r.User == b.self.UserID {
+	if name != b.cfg.ClaimReaction || r.Item.Type != "message" || r.User == "" || r.User == b.self.UserID || r.User == slackbot {
 		return nil
 	}
 	channel, ts := r.Item.Channel, r.Item.Timestamp
 	if !b.watched(ctx, channel) {
 		return nil
 	}
-	thread, err := b.store.ThreadOf(ctx, channel, ts)
+	thread, known, err := b.store.ThreadOf(ctx, channel, ts)
 	if err != nil {
 		return err
+	}
+	if !known {
+		thread = b.parentOf(ctx, channel, ts)
 	}
 	log := b.log.With(zap.String("event_id", eventID), zap.String("channel", channel),
 		zap.String("thread_ts", thread), zap.String("user", r.User))
@@ -333,18 +416,42 @@ func (b *Bot) onReaction(ctx context.Context, eventID string, r *slackevents.Rea
 	if snap.Duplicate {
 		return nil
 	}
+	defer b.releaseOnError(log, &err, eventID, channel, thread)
 	who, fresh := b.whois(ctx, r.User, snap.User, "")
 	if who.role != roleAgent {
 		return nil
 	}
 	log.Info("thread claimed")
 	ev := coach.Event{Kind: coach.Claimed, TS: ts, User: r.User, Role: coach.RoleAgent, At: b.now(), Zone: b.zone(who.tz)}
-	return b.apply(ctx, log, snap, ev, nil, fresh)
+	return b.apply(ctx, log, eventID, snap, ev, nil, fresh)
+}
+
+// parentOf asks Slack which thread a message we never indexed belongs to (a reaction that
+// overtook its reply, or a reply from before the bot joined). conversations.replies accepts a
+// reply's ts and lists the thread parent first. On failure the message is taken as its own thread.
+func (b *Bot) parentOf(ctx context.Context, channel, ts string) string {
+	msgs, _, _, err := b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: channel, Timestamp: ts, Limit: 1})
+	if err != nil || len(msgs) == 0 {
+		if err != nil {
+			b.log.Warn("conversations.replies failed; taking the message as its own thread", zap.String("channel", channel), zap.String("ts", ts), zap.Error(err))
+		}
+		return ts
+	}
+	// The first message is the parent; Slack gives it thread_ts = ts once it has replies.
+	if parent := msgs[0].ThreadTimestamp; parent != "" {
+		return parent
+	}
+	if msgs[0].Timestamp != "" {
+		return msgs[0].Timestamp
+	}
+	return ts
 }
 
 // sendNudges posts each agent's nudges as one ephemeral message, most important first, at
 // most two tips. In a thread with replies it goes in the thread; about a lone message it goes
-// to the channel, because Slack hides ephemerals in a thread that does not exist yet.
+// to the channel, because Slack hides ephemerals in a thread that does not exist yet. A nudge
+// Slack refused (after waiting out its rate limits) is logged and its cooldown released, so
+// the next occasion can nudge again.
 func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, nudges []coach.Nudge) {
 	byAgent := map[string][]coach.Nudge{}
 	var order []string
@@ -356,22 +463,52 @@ func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, n
 	}
 	for _, agent := range order {
 		ns := byAgent[agent]
-		if len(ns) > maxTips {
-			ns = ns[:maxTips]
+		shown := ns
+		if len(shown) > maxTips {
+			shown = shown[:maxTips]
 		}
-		blocks, fallback := renderNudges(ns)
+		blocks, fallback := renderNudges(shown)
 		opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)}
 		if t.Active() {
 			opts = append(opts, slack.MsgOptionTS(t.TS))
 		}
-		rules := make([]string, len(ns))
-		for i, n := range ns {
+		rules := make([]string, len(shown))
+		for i, n := range shown {
 			rules[i] = n.Rule
 		}
-		if _, err := b.api.PostEphemeralContext(ctx, t.Channel, agent, opts...); err != nil {
+		err := retryRateLimited(ctx, func() error {
+			_, err := b.api.PostEphemeralContext(ctx, t.Channel, agent, opts...)
+			return err
+		})
+		if err != nil {
 			log.Error("nudge not delivered", zap.String("agent", agent), zap.Strings("rules", rules), zap.Error(err))
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			if rerr := b.store.ReleaseCooldowns(rctx, t.Channel, t.TS, ns); rerr != nil {
+				log.Warn("could not release the cooldowns of an undelivered nudge", zap.Error(rerr))
+			}
+			cancel()
 			continue
 		}
 		log.Info("nudge sent", zap.String("agent", agent), zap.Strings("rules", rules))
+	}
+}
+
+// retryRateLimited runs call again after Slack's Retry-After for as long as ctx allows.
+func retryRateLimited(ctx context.Context, call func() error) error {
+	for {
+		err := call()
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) {
+			return err
+		}
+		wait := max(rl.RetryAfter, 100*time.Millisecond)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
 	}
 }

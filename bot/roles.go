@@ -26,7 +26,6 @@ const (
 type person struct {
 	role role
 	tz   string
-	name string
 }
 
 func (p person) coachRole() coach.Role {
@@ -38,21 +37,25 @@ func (p person) coachRole() coach.Role {
 
 // whois resolves a user: the cached profile when there is one, else users.info (the fresh
 // profile is returned so the caller can cache it in its next round trip). eventTeam is the
-// team the event says the author belongs to, when it says.
+// team the event says the author belongs to, when it says. When the profile cannot be had,
+// the user is taken for a customer: coaching must never reach someone we could not verify.
 func (b *Bot) whois(ctx context.Context, userID string, cached *store.User, eventTeam string) (person, *store.User) {
 	u := cached
 	var fresh *store.User
 	if u == nil {
 		info, err := b.api.GetUserInfoContext(ctx, userID)
 		if err != nil {
-			b.log.Warn("users.info failed; judging the author by the event alone", zap.String("user", userID), zap.Error(err))
-			u = &store.User{ID: userID, TeamID: eventTeam}
-		} else {
-			u = profile(info)
-			fresh = u
+			b.log.Warn("users.info failed; treating the user as a customer for now", zap.String("user", userID), zap.Error(err))
+			r := roleCustomer
+			if b.roster.configured() && b.roster.has(ctx, userID) {
+				r = roleAgent // the agent list does not depend on the profile
+			}
+			return person{role: r}, nil
 		}
+		u = profile(info)
+		fresh = u
 	}
-	return person{role: b.classify(ctx, u, eventTeam), tz: u.TZ, name: u.Name}, fresh
+	return person{role: b.classify(ctx, u, eventTeam), tz: u.TZ}, fresh
 }
 
 func profile(u *slack.User) *store.User {
@@ -103,15 +106,16 @@ type roster struct {
 	group string
 	fixed []string
 	ttl   time.Duration
-	api   *slack.Client
+	api   slackAPI
 	log   *zap.Logger
 
-	mu      sync.Mutex
-	members map[string]bool
-	fetched time.Time
+	fetching sync.Mutex // one fetch at a time; readers of a fresh list never wait for it
+	mu       sync.Mutex
+	members  map[string]bool
+	fetched  time.Time
 }
 
-func newRoster(group string, users []string, ttl time.Duration, api *slack.Client, log *zap.Logger) *roster {
+func newRoster(group string, users []string, ttl time.Duration, api slackAPI, log *zap.Logger) *roster {
 	return &roster{group: group, fixed: users, ttl: ttl, api: api, log: log}
 }
 
@@ -126,23 +130,36 @@ func (r *roster) has(ctx context.Context, id string) bool {
 	if r.group == "" {
 		return false
 	}
+	if member, fresh := r.lookup(id); fresh {
+		return member
+	}
+	r.fetching.Lock()
+	defer r.fetching.Unlock()
+	if member, fresh := r.lookup(id); fresh {
+		return member // another caller fetched it while we waited
+	}
+	// Caches follow the wall clock, not a simulation's: membership changes in real time.
+	ids, err := r.api.GetUserGroupMembersContext(ctx, r.group)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if time.Since(r.fetched) > r.ttl {
-		ids, err := r.api.GetUserGroupMembersContext(ctx, r.group)
-		if err != nil {
-			r.log.Warn("usergroups.users.list failed; using the last known agents", zap.String("usergroup", r.group), zap.Error(err))
-			// Try again soon, not on every message.
-			r.fetched = time.Now().Add(-r.ttl + 30*time.Second)
-		} else {
-			r.members = make(map[string]bool, len(ids))
-			for _, m := range ids {
-				r.members[m] = true
-			}
-			r.fetched = time.Now()
-		}
+	if err != nil {
+		r.log.Warn("usergroups.users.list failed; using the last known agents", zap.String("usergroup", r.group), zap.Error(err))
+		// Try again soon, not on every message.
+		r.fetched = time.Now().Add(-r.ttl + 30*time.Second)
+		return r.members[id]
 	}
+	r.members = make(map[string]bool, len(ids))
+	for _, m := range ids {
+		r.members[m] = true
+	}
+	r.fetched = time.Now()
 	return r.members[id]
+}
+
+func (r *roster) lookup(id string) (member, fresh bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.members[id], time.Since(r.fetched) <= r.ttl
 }
 
 // forget makes the next check fetch the group again (subteam_members_changed).

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // maxSeen bounds how many messages a thread remembers; older ones fall off the front.
@@ -14,7 +15,8 @@ const maxSeen = 40
 const pendingFor = 24 * time.Hour
 
 // Thread is what the bot remembers about one conversation: who owns it, who the customer is
-// and a short record of its messages. It holds no message text.
+// and a short record of its messages. It holds no message text beyond the few words a held
+// nudge quotes as its cue (at most maxCue bytes, dropped with the nudge after pendingFor).
 type Thread struct {
 	Channel  string    `json:"channel"`
 	TS       string    `json:"ts"`
@@ -82,7 +84,8 @@ type Event struct {
 // event always give the same result, so a caller that loses a race can simply run it again.
 func (c *Coach) Observe(t Thread, ev Event) (Thread, []Nudge) {
 	t.Messages = slices.Clone(t.Messages)
-	t.Pending = slices.Clone(t.Pending)
+	// A held nudge nobody claimed in time is stale: drop it, and the words it quotes with it.
+	t.Pending = slices.DeleteFunc(slices.Clone(t.Pending), func(n Nudge) bool { return ev.At.Sub(n.At) > pendingFor })
 	if ev.At.After(t.Updated) {
 		t.Updated = ev.At
 	}
@@ -100,11 +103,7 @@ func (c *Coach) Observe(t Thread, ev Event) (Thread, []Nudge) {
 			break
 		}
 		t.Owner = ev.User
-		for _, n := range t.Pending {
-			if ev.At.Sub(n.At) <= pendingFor {
-				out = append(out, n)
-			}
-		}
+		out = t.Pending
 		t.Pending = nil
 	}
 	return t, c.address(t, out)
@@ -167,7 +166,7 @@ func (c *Coach) customerNudges(t *Thread, ev Event, a Analysis) []Nudge {
 	}
 	n := Nudge{Rule: "pause", About: ev.TS, At: ev.At}
 	if len(a.Cues) > 0 {
-		n.Cue = a.Cues[0]
+		n.Cue = shortCue(a.Cues[0])
 	}
 	if t.Owner == "" {
 		t.Pending = slices.DeleteFunc(t.Pending, func(p Nudge) bool { return p.Rule == n.Rule })
@@ -175,6 +174,24 @@ func (c *Coach) customerNudges(t *Thread, ev Event, a Analysis) []Nudge {
 		return nil
 	}
 	return []Nudge{n}
+}
+
+// maxCue bounds the words of a customer's message a nudge keeps to quote.
+const maxCue = 48
+
+// shortCue trims a cue to maxCue bytes on a word boundary.
+func shortCue(s string) string {
+	if len(s) <= maxCue {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:maxCue], ' ')
+	if cut <= 0 {
+		cut = maxCue
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
 }
 
 // address sends every nudge to the thread's owner and renders it, most important first.

@@ -83,7 +83,8 @@ func Load(needSlack bool) (Config, error) {
 		// Every typed field decodes leniently, so this is a value envconfig itself rejects.
 		return c, &Error{Problems: []string{err.Error()}}
 	}
-	return c, c.Validate(needSlack)
+	err := c.Validate(needSlack)
+	return c, err
 }
 
 // Set changes one setting by its environment name, as a scenario's "env" block does.

@@ -34,9 +34,6 @@ func (k keys) cooldown(channel, ts, agent, rule string) string {
 	return k.threadTag(channel, ts) + ":cd:" + safe(agent) + ":" + safe(rule)
 }
 
-// event marks an event that is not about a message as handled.
-func (k keys) event(eventID string) string { return k.prefix + ":ev:" + safe(eventID) }
-
 // message maps a message to the thread it belongs to, for reactions on replies.
 func (k keys) message(channel, ts string) string {
 	return k.prefix + ":msg:" + safe(channel) + ":" + safe(ts)

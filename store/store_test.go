@@ -121,39 +121,139 @@ func TestCooldowns(t *testing.T) {
 func TestUsersAndMessages(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	if _, err := s.User(ctx, "U1"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("User of an unknown id: %v, want ErrNotFound", err)
+	snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
+	if err != nil {
+		t.Fatal(err)
 	}
-	snap, _ := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
 	if snap.User != nil {
 		t.Fatalf("uncached user = %+v, want nil", snap.User)
 	}
 	u := &User{ID: "U1", Name: "ana", TZ: "America/New_York", TeamID: "T1"}
-	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, User: u, Messages: []string{"100.2"}}); err != nil {
+	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, EventID: "Ev1", Version: snap.Version, Now: now, User: u, Messages: []string{"100.2"}}); err != nil {
 		t.Fatal(err)
 	}
-	snap, _ = s.Begin(ctx, "Ev2", "C1", "100.1", "U1")
+	snap, err = s.Begin(ctx, "Ev2", "C1", "100.1", "U1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if snap.User == nil || *snap.User != *u {
 		t.Fatalf("cached user = %+v, want %+v", snap.User, u)
 	}
-	if th, err := s.ThreadOf(ctx, "C1", "100.2"); err != nil || th != "100.1" {
-		t.Fatalf("ThreadOf(reply) = %q, %v; want 100.1", th, err)
+	for _, tt := range []struct {
+		ts, thread string
+		known      bool
+	}{{"100.2", "100.1", true}, {"100.1", "100.1", true}, {"999.9", "999.9", false}} {
+		thread, known, err := s.ThreadOf(ctx, "C1", tt.ts)
+		if err != nil || thread != tt.thread || known != tt.known {
+			t.Errorf("ThreadOf(%s) = %q, %v, %v; want %q, %v", tt.ts, thread, known, err, tt.thread, tt.known)
+		}
 	}
-	if th, err := s.ThreadOf(ctx, "C1", "999.9"); err != nil || th != "999.9" {
-		t.Fatalf("ThreadOf(unknown) = %q, %v; want the message itself", th, err)
+}
+
+func TestAFailedEventCanBeHandledAgain(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", ""); err != nil || snap.Duplicate {
+		t.Fatalf("first Begin = %+v, %v", snap, err)
 	}
-	if first, _ := s.FirstSeen(ctx, "Ev9"); !first {
-		t.Fatal("FirstSeen of a new event = false")
+	// While the first replica works on it, a redelivery is a duplicate.
+	if snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", ""); err != nil || !snap.Duplicate {
+		t.Fatalf("Begin during handling = %+v, %v; want a duplicate", snap, err)
 	}
-	if first, _ := s.FirstSeen(ctx, "Ev9"); first {
-		t.Fatal("FirstSeen of a repeated event = true")
+	ttl, err := s.rdb.PTTL(ctx, s.keys.threadEvent("C1", "100.1", "Ev1")).Result()
+	if err != nil || ttl > ClaimTTL || ttl <= 0 {
+		t.Fatalf("claim TTL = %v, %v; want at most %v", ttl, err, ClaimTTL)
+	}
+	// The handler failed: released, the redelivery is handled.
+	if err := s.Release(ctx, "Ev1", "C1", "100.1"); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "")
+	if err != nil || snap.Duplicate {
+		t.Fatalf("Begin after Release = %+v, %v; want a fresh event", snap, err)
+	}
+	// Committed: remembered for EventTTL.
+	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, EventID: "Ev1", Version: snap.Version, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	ttl, err = s.rdb.PTTL(ctx, s.keys.threadEvent("C1", "100.1", "Ev1")).Result()
+	if err != nil || ttl <= ClaimTTL {
+		t.Fatalf("handled event TTL = %v, %v; want about %v", ttl, err, EventTTL)
+	}
+}
+
+func TestReleaseCooldowns(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	n := []coach.Nudge{{Rule: "pause", To: "UANA"}}
+	snap, _ := s.Load(ctx, "C1", "100.1")
+	if got, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Nudges: n, Cooldown: time.Hour, Now: now}); err != nil || !got[0] {
+		t.Fatalf("claim = %v, %v", got, err)
+	}
+	if err := s.ReleaseCooldowns(ctx, "C1", "100.1", n); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ = s.Load(ctx, "C1", "100.1")
+	if got, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Nudges: n, Cooldown: time.Hour, Now: now}); err != nil || !got[0] {
+		t.Fatalf("claim after release = %v, %v; want claimed", got, err)
+	}
+}
+
+func TestDamagedStateStartsAfresh(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	if err := s.rdb.HSet(ctx, s.keys.thread("C1", "100.1"), "v", 7, "s", "{not json").Err(); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !snap.Damaged || snap.Version != 7 || snap.Thread.Channel != "C1" || snap.Thread.Owner != "" {
+		t.Fatalf("snapshot of a damaged state = %+v", snap)
+	}
+	th := snap.Thread
+	th.Owner = "UANA"
+	if _, err := s.Commit(ctx, Commit{Thread: th, Version: snap.Version, Now: now}); err != nil {
+		t.Fatalf("the next commit must replace a damaged state: %v", err)
+	}
+	if snap, _ := s.Load(ctx, "C1", "100.1"); snap.Damaged || snap.Thread.Owner != "UANA" {
+		t.Fatalf("after the commit: %+v", snap)
+	}
+}
+
+// TestScriptKeysShareASlot checks Redis Cluster's rule: the keys one script touches must hash
+// to one slot, so they share one {tag}.
+func TestScriptKeysShareASlot(t *testing.T) {
+	k := keys{prefix: "p"}
+	tag := func(key string) string {
+		i, j := strings.IndexByte(key, '{'), strings.IndexByte(key, '}')
+		if i < 0 || j < i {
+			t.Fatalf("key %q has no hash tag", key)
+		}
+		return key[i : j+1]
+	}
+	for _, group := range [][]string{
+		{k.thread("C1", "1.1"), k.threadEvent("C1", "1.1", "Ev1")},                                        // beginScript
+		{k.thread("C1", "1.1"), k.threadEvent("C1", "1.1", ""), k.cooldown("C1", "1.1", "UANA", "pause")}, // commitScript
+	} {
+		for _, key := range group[1:] {
+			if tag(key) != tag(group[0]) {
+				t.Errorf("%q and %q are touched by one script but have different hash tags", group[0], key)
+			}
+		}
+	}
+	if tag(k.thread("C1", "1.1")) == tag(k.thread("C1", "1.2")) {
+		t.Error("two threads share a hash tag: one slot would hold every thread")
 	}
 }
 
 func TestRoundTripsPerMessage(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	s.Begin(ctx, "Ev0", "C1", "100.1", "U1") // warm the script cache
+	if _, err := s.Begin(ctx, "Ev0", "C1", "100.1", "U1"); err != nil { // warm the script cache
+		t.Fatal(err)
+	}
 	before := s.RoundTrips()
 	snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
 	if err != nil {
@@ -181,7 +281,9 @@ func TestScriptsSurviveAFlushedScriptCache(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Begin after SCRIPT FLUSH: %v", err)
 	}
-	s.rdb.ScriptFlush(ctx)
+	if err := s.rdb.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, Nudges: []coach.Nudge{{Rule: "pause", To: "U"}}}); err != nil {
 		t.Fatalf("Commit after SCRIPT FLUSH: %v", err)
 	}
@@ -190,17 +292,23 @@ func TestScriptsSurviveAFlushedScriptCache(t *testing.T) {
 func TestEveryKeyHasATTLAndThePrefix(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	snap, _ := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
-	s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, Cooldown: time.Minute,
-		Nudges: []coach.Nudge{{Rule: "pause", To: "U2"}}, Messages: []string{"100.2"}, User: &User{ID: "U1"}})
-	s.FirstSeen(ctx, "Ev2")
+	snap, err := s.Begin(ctx, "Ev1", "C1", "100.1", "U1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, EventID: "Ev1", Version: snap.Version, Now: now, Cooldown: time.Minute,
+		Nudges: []coach.Nudge{{Rule: "pause", To: "U2"}}, Messages: []string{"100.2"}, User: &User{ID: "U1"}}); err != nil {
+		t.Fatal(err)
+	}
 	// Hostile ids: they must stay inside the prefix and inside their place in the key.
-	s.Begin(ctx, "Ev}:x", "C1:{evil}", "*", "U1\r\nFLUSHALL")
+	if _, err := s.Begin(ctx, "Ev}:x", "C1:{evil}", "*", "U1\r\nFLUSHALL"); err != nil {
+		t.Fatal(err)
+	}
 	keys, err := s.rdb.Keys(ctx, "*").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) < 6 {
+	if len(keys) < 5 {
 		t.Fatalf("only %d keys written: %v", len(keys), keys)
 	}
 	for _, k := range keys {

@@ -17,11 +17,17 @@ import (
 // minutes after the first delivery; an hour leaves room for a long reconnect.
 const EventTTL = time.Hour
 
-// beginScript marks an event as handled and loads its thread, in one round trip.
+// ClaimTTL is how long an event stays claimed by the replica handling it before it is
+// committed: long enough for any handler (EVENT_TIMEOUT is at most 5 minutes), short enough
+// that an event whose handler died is handled again when Slack redelivers it.
+const ClaimTTL = 6 * time.Minute
+
+// beginScript claims an event for this replica and loads its thread, in one round trip. The
+// claim is short (ClaimTTL); commitScript makes it last EventTTL once the event is handled.
 //
 //	KEYS[1]  the event key (threadEvent), KEYS[2] the thread key
 //	ARGV[1]  "1" to de-duplicate on KEYS[1], "0" to only load
-//	ARGV[2]  how long to remember the event, in ms
+//	ARGV[2]  how long the claim lasts, in ms
 //	returns  {1} when the event was handled before, else {0, version, state JSON or ""}
 var beginScript = redis.NewScript(`
 if ARGV[1] == '1' and not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
@@ -31,15 +37,17 @@ local r = redis.call('HMGET', KEYS[2], 'v', 's')
 return {0, r[1] or '0', r[2] or ''}
 `)
 
-// commitScript saves a thread if nobody saved it since it was loaded, and claims the
-// cooldown of every nudge about to be sent, atomically.
+// commitScript saves a thread if nobody saved it since it was loaded, marks its event as
+// handled, and claims the cooldown of every nudge about to be sent, atomically.
 //
-//	KEYS[1]     the thread key; KEYS[2..n] one cooldown key per nudge
+//	KEYS[1]     the thread key; KEYS[2] the event key (a claim made by beginScript, if any);
+//	            KEYS[3..n] one cooldown key per nudge
 //	ARGV[1]     the version the caller loaded ("0" for a new thread)
 //	ARGV[2]     the new state JSON
 //	ARGV[3]     the thread's time to live, in ms
 //	ARGV[4]     now, in ms since the epoch (the caller's clock, so a simulation can run ahead)
 //	ARGV[5]     the cooldown, in ms
+//	ARGV[6]     how long to remember the handled event, in ms
 //	returns     -1 on a version conflict (nothing written), else a list with 1 for each
 //	            cooldown claimed and 0 for each still running
 var commitScript = redis.NewScript(`
@@ -49,9 +57,10 @@ if v ~= tonumber(ARGV[1]) then
 end
 redis.call('HSET', KEYS[1], 'v', v + 1, 's', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
 local now, cd = tonumber(ARGV[4]), tonumber(ARGV[5])
 local claimed = {}
-for i = 2, #KEYS do
+for i = 3, #KEYS do
   local till = tonumber(redis.call('GET', KEYS[i]) or '0')
   if till <= now then
     redis.call('SET', KEYS[i], now + cd, 'PX', cd)
@@ -69,6 +78,9 @@ type Snapshot struct {
 	Thread    coach.Thread
 	Version   int64
 	User      *User // the author's cached profile, nil when not cached
+	// Damaged reports a stored state that could not be read (corrupt, or from an incompatible
+	// version): Thread starts afresh and the next commit replaces it.
+	Damaged bool
 }
 
 // Begin de-duplicates a message event, loads its thread and the author's cached profile in one
@@ -82,7 +94,7 @@ func (s *Store) Begin(ctx context.Context, eventID, channel, threadTS, userID st
 	var begin *redis.Cmd
 	var user *redis.StringCmd
 	err := s.pipelined(ctx, func(pipe redis.Pipeliner) {
-		begin = beginScript.EvalSha(ctx, pipe, keys, dedup, EventTTL.Milliseconds())
+		begin = beginScript.EvalSha(ctx, pipe, keys, dedup, ClaimTTL.Milliseconds())
 		if userID != "" {
 			user = pipe.Get(ctx, s.keys.user(userID))
 		}
@@ -176,7 +188,7 @@ func decodeBegin(channel, threadTS string, cmd *redis.Cmd) (Snapshot, error) {
 	snap := Snapshot{Version: ver, Thread: coach.Thread{Channel: channel, TS: threadTS}}
 	if state, _ := vals[2].(string); state != "" {
 		if err := json.Unmarshal([]byte(state), &snap.Thread); err != nil {
-			return Snapshot{}, fmt.Errorf("decode thread %s/%s: %w", channel, threadTS, err)
+			snap.Thread, snap.Damaged = coach.Thread{Channel: channel, TS: threadTS}, true
 		}
 	}
 	return snap, nil
@@ -186,6 +198,7 @@ func decodeBegin(channel, threadTS string, cmd *redis.Cmd) (Snapshot, error) {
 // the bookkeeping that rides along in the same round trip.
 type Commit struct {
 	Thread   coach.Thread
+	EventID  string        // the event being handled, as passed to Begin ("" for none)
 	Version  int64         // as loaded
 	Nudges   []coach.Nudge // each claims the cooldown of (To, thread, Rule)
 	Cooldown time.Duration
@@ -205,11 +218,12 @@ func (s *Store) Commit(ctx context.Context, c Commit) ([]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode thread %s/%s: %w", t.Channel, t.TS, err)
 	}
-	keys := []string{s.keys.thread(t.Channel, t.TS)}
+	keys := []string{s.keys.thread(t.Channel, t.TS), s.keys.threadEvent(t.Channel, t.TS, c.EventID)}
 	for _, n := range c.Nudges {
 		keys = append(keys, s.keys.cooldown(t.Channel, t.TS, n.To, n.Rule))
 	}
-	args := []any{c.Version, state, s.opts.Retention.Milliseconds(), c.Now.UnixMilli(), max(c.Cooldown, time.Millisecond).Milliseconds()}
+	args := []any{c.Version, state, s.opts.Retention.Milliseconds(), c.Now.UnixMilli(),
+		max(c.Cooldown, time.Millisecond).Milliseconds(), EventTTL.Milliseconds()}
 	var commit *redis.Cmd
 	err = s.pipelined(ctx, func(pipe redis.Pipeliner) {
 		commit = commitScript.EvalSha(ctx, pipe, keys, args...)
@@ -244,28 +258,48 @@ func (s *Store) Commit(ctx context.Context, c Commit) ([]bool, error) {
 	return claimed, nil
 }
 
-// FirstSeen records an event that is not about a message and reports whether this is its
-// first delivery, across every replica.
-func (s *Store) FirstSeen(ctx context.Context, eventID string) (bool, error) {
+// Release gives up the claim on an event whose handling failed, so that a redelivery (to
+// any replica) is handled instead of being taken for a duplicate.
+func (s *Store) Release(ctx context.Context, eventID, channel, threadTS string) error {
 	if eventID == "" {
-		return true, nil
+		return nil
 	}
-	ok, err := s.rdb.SetNX(ctx, s.keys.event(eventID), 1, EventTTL).Result()
-	if err != nil {
-		return false, fmt.Errorf("de-dup event %s: %w", eventID, err)
+	if err := s.rdb.Del(ctx, s.keys.threadEvent(channel, threadTS, eventID)).Err(); err != nil {
+		return fmt.Errorf("release event %s: %w", eventID, err)
 	}
-	return ok, nil
+	return nil
 }
 
-// ThreadOf returns the thread a message belongs to; a message the bot never saw is taken to
-// start its own thread.
-func (s *Store) ThreadOf(ctx context.Context, channel, ts string) (string, error) {
-	thread, err := s.rdb.Get(ctx, s.keys.message(channel, ts)).Result()
-	if errors.Is(err, redis.Nil) {
-		return ts, nil
+// ReleaseCooldowns frees the cooldowns of nudges that could not be delivered, so a later
+// event may try again.
+func (s *Store) ReleaseCooldowns(ctx context.Context, channel, threadTS string, nudges []coach.Nudge) error {
+	if len(nudges) == 0 {
+		return nil
 	}
+	keys := make([]string, len(nudges))
+	for i, n := range nudges {
+		keys[i] = s.keys.cooldown(channel, threadTS, n.To, n.Rule)
+	}
+	if err := s.rdb.Del(ctx, keys...).Err(); err != nil {
+		return fmt.Errorf("release cooldowns of %s/%s: %w", channel, threadTS, err)
+	}
+	return nil
+}
+
+// ThreadOf returns the thread a message belongs to. known is false when the store has never
+// seen the message either as a reply or as the start of a thread.
+func (s *Store) ThreadOf(ctx context.Context, channel, ts string) (thread string, known bool, err error) {
+	var msg *redis.StringCmd
+	var root *redis.IntCmd
+	err = s.pipelined(ctx, func(pipe redis.Pipeliner) {
+		msg = pipe.Get(ctx, s.keys.message(channel, ts))
+		root = pipe.Exists(ctx, s.keys.thread(channel, ts))
+	})
 	if err != nil {
-		return "", fmt.Errorf("find thread of %s/%s: %w", channel, ts, err)
+		return "", false, fmt.Errorf("find thread of %s/%s: %w", channel, ts, err)
 	}
-	return thread, nil
+	if thread, err := msg.Result(); err == nil {
+		return thread, true, nil
+	}
+	return ts, root.Val() == 1, nil
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,23 +21,6 @@ type User struct {
 	IsUltraRestricted bool   `json:"guest1,omitempty"`
 	IsStranger        bool   `json:"stranger,omitempty"`
 	Deleted           bool   `json:"deleted,omitempty"`
-}
-
-// User returns a cached profile, or ErrNotFound.
-func (s *Store) User(ctx context.Context, id string) (*User, error) {
-	return decodeUser(s.rdb.Get(ctx, s.keys.user(id)))
-}
-
-// PutUser caches a profile for the store's user TTL.
-func (s *Store) PutUser(ctx context.Context, u *User) error {
-	b, err := json.Marshal(u)
-	if err != nil {
-		return fmt.Errorf("encode user %s: %w", u.ID, err)
-	}
-	if err := s.rdb.Set(ctx, s.keys.user(u.ID), b, s.opts.UserTTL).Err(); err != nil {
-		return fmt.Errorf("cache user %s: %w", u.ID, err)
-	}
-	return nil
 }
 
 func decodeUser(cmd *redis.StringCmd) (*User, error) {

@@ -57,7 +57,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if fail != nil {
-		s.record(Call{Method: method, Args: args, Channel: args["channel"], Err: strconv.Itoa(fail.status) + " " + fail.slackError})
+		c := Call{Method: method, Args: args, Channel: args["channel"], Err: strconv.Itoa(fail.status) + " " + fail.slackError}
+		if method == "chat.postEphemeral" {
+			c.User = args["user"] // who would have seen it
+		}
+		s.record(c)
 		if fail.status == http.StatusOK {
 			slackError(w, fail.slackError)
 			return
@@ -211,14 +215,22 @@ func (s *Server) conversationsInfo(w http.ResponseWriter, method string, args ma
 func (s *Server) conversationsReplies(w http.ResponseWriter, method string, args map[string]string) {
 	s.record(Call{Method: method, Args: args, Channel: args["channel"]})
 	s.mu.Lock()
+	// Like Slack, accept the ts of any message of the thread: the parent comes first.
+	root := args["ts"]
+	if m := s.messages[args["channel"]+"/"+root]; m != nil && m.ThreadTS != "" {
+		root = m.ThreadTS
+	}
 	var msgs []map[string]any
 	for _, m := range s.messages {
-		if m.Channel == args["channel"] && (m.TS == args["ts"] || m.ThreadTS == args["ts"]) {
-			msgs = append(msgs, map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS, "thread_ts": m.ThreadTS})
+		if m.Channel == args["channel"] && (m.TS == root || m.ThreadTS == root) {
+			msgs = append(msgs, map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS, "thread_ts": root})
 		}
 	}
 	s.mu.Unlock()
 	slices.SortFunc(msgs, func(a, b map[string]any) int { return strings.Compare(a["ts"].(string), b["ts"].(string)) })
+	if n, err := strconv.Atoi(args["limit"]); err == nil && n > 0 && n < len(msgs) {
+		msgs = msgs[:n]
+	}
 	writeJSON(w, map[string]any{"ok": true, "messages": msgs, "has_more": false})
 }
 

@@ -78,6 +78,14 @@ func (s *Server) Post(user, channel, ts, threadTS, text string) (Delivery, strin
 	return s.SendEvent(ev, ""), ts
 }
 
+// AddMessage puts a message in the workspace without delivering an event for it, as for
+// history from before the app joined.
+func (s *Server) AddMessage(user, channel, ts, threadTS, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.messages[channel+"/"+ts] = &message{Channel: channel, User: user, Text: text, TS: ts, ThreadTS: threadTS}
+}
+
 func (s *Server) messageUser(channel, ts string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
