@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   plays the built-in demo (no Slack workspace, no Redis needed)
 #   make test   vets and runs every test with the race detector against a real redis-server
-.PHONY: demo test redis-server build bench fuzz fmt
+.PHONY: demo test redis-server build bench fuzz fmt model
 
 demo:
 	go run ./cmd/deescalate demo
@@ -31,8 +31,15 @@ FUZZTIME ?= 30s
 fuzz:
 	go test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME) ./coach
+	go test -run '^$$' -fuzz '^FuzzFindPromise$$' -fuzztime $(FUZZTIME) ./coach
+	go test -run '^$$' -fuzz '^FuzzResolveTime$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./bot/sim
 	go test -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME) ./bot
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# Retrain the tone model from ../shared/data/goemotions (the training split) into coach/tone.model.
+# The result is deterministic: TestTrainingReproducesTheEmbeddedModel checks the committed file.
+model:
+	go generate ./coach

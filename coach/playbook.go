@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 //go:embed playbook.json
@@ -21,10 +22,15 @@ const DefaultName = "coach/playbook.json (built in)"
 // lists and thresholds that tune the judgement. It is read once and never changed, so one
 // value is shared by every goroutine.
 type Playbook struct {
-	Rules []RuleText   `json:"rules"`
-	Upset UpsetSignals `json:"upset"`
+	Rules   []RuleText          `json:"rules"`
+	Upset   UpsetSignals        `json:"upset"`
+	Signals Signals             `json:"signals"`
+	Themes  map[string][]string `json:"themes"`
 
-	byID map[string]*RuleText
+	byID       map[string]*RuleText
+	vocab      *vocab
+	themeSets  map[string]*phraseSet
+	themeOrder []string
 }
 
 // RuleText is the wording of one rule of PLAYBOOK.md.
@@ -38,22 +44,67 @@ type RuleText struct {
 	// always reads the same, and different threads read differently.
 	Say      []string `json:"say"`
 	Disabled bool     `json:"disabled,omitempty"`
+	// Phrases are the rule's named phrase lists ("blame", "acknowledge" …).
+	Phrases map[string][]string `json:"phrases,omitempty"`
+
+	sets map[string]*phraseSet
 }
 
-// UpsetSignals tune the upset judgement.
+// set returns one of the rule's compiled phrase lists (empty when the playbook has none).
+func (r *RuleText) set(name string) *phraseSet {
+	if ps := r.sets[name]; ps != nil {
+		return ps
+	}
+	return emptySet
+}
+
+var emptySet = newPhraseSet(newVocab())
+
+// UpsetSignals tune the upset judgement: cue phrases by kind (each kind with a weight; calm
+// cues weigh against), emoji, the shape of the writing, and how much the tone model counts.
 type UpsetSignals struct {
-	Threshold       float64            `json:"threshold"`
-	Phrases         map[string]float64 `json:"phrases"`
-	Emoji           map[string]float64 `json:"emoji"`
-	ShoutingWeight  float64            `json:"shouting_weight"`
-	ExclaimWeight   float64            `json:"exclaim_weight"`
-	Acronyms        []string           `json:"acronyms"`
-	phrasesByLength []weighted
+	Threshold   float64 `json:"threshold"`
+	ModelWeight float64 `json:"model_weight"`
+	CueScale    float64 `json:"cue_scale"`
+	// ModelClip bounds the model's log-odds; ModelOnlyThreshold is the log-odds the model alone
+	// must reach when no cue is present.
+	ModelClip          float64            `json:"model_clip"`
+	ModelOnlyThreshold float64            `json:"model_only_threshold"`
+	Cues               []CueGroup         `json:"cues"`
+	Emoji              map[string]float64 `json:"emoji"`
+	// EmojiCalm are laughter and warmth: they weigh against ("my diet is ruined 😂").
+	EmojiCalm      map[string]float64 `json:"emoji_calm"`
+	ShoutingWeight float64            `json:"shouting_weight"`
+	ExclaimWeight  float64            `json:"exclaim_weight"`
+	// Scare quotes around the company's own promise ("quick fix", "urgent") are sarcasm.
+	ScareQuoteWeight float64 `json:"scare_quote_weight"`
+	// ComplaintWeight is the weight of reproach without feeling words: an accusation, a
+	// rhetorical question about a problem, an order to do better.
+	ComplaintWeight float64 `json:"complaint_weight"`
+
+	ScareWords []string `json:"scare_words"`
+	Acronyms   []string `json:"acronyms"`
+
+	phrases    *phraseSet
+	acronyms   map[string]bool
+	scareWords map[string]bool
 }
 
-type weighted struct {
-	text   string
-	weight float64
+// CueGroup is a kind of cue (anger, persistence, sarcasm …) and its phrases.
+type CueGroup struct {
+	Kind    string   `json:"kind"`
+	Weight  float64  `json:"weight"`
+	Phrases []string `json:"phrases"`
+}
+
+// rulePhraseLists names the phrase lists each rule reads.
+var rulePhraseLists = map[string][]string{
+	"no-blame":            {"blame"},
+	"feelings-first":      {"acknowledge"},
+	"overpromise":         {"guarantee"},
+	"possible-first":      {"refusal"},
+	"outcome-not-process": {"process", "estimate"},
+	"check-resolution":    {"resolution", "check"},
 }
 
 // Rules known to the bot: ids are stable (config, metrics, the eval contract and mutes use them).
@@ -106,6 +157,7 @@ func describeJSONError(err error) error {
 
 func (pb *Playbook) prepare() error {
 	var errs []error
+	pb.vocab = newVocab()
 	pb.byID = make(map[string]*RuleText, len(pb.Rules))
 	for i := range pb.Rules {
 		r := &pb.Rules[i]
@@ -134,33 +186,101 @@ func (pb *Playbook) prepare() error {
 				errs = append(errs, fmt.Errorf("%s: field \"say[%d]\" is empty", where, j))
 			}
 		}
+		r.sets = map[string]*phraseSet{}
+		for name, list := range r.Phrases {
+			if want := rulePhraseLists[r.ID]; !slices.Contains(want, name) {
+				errs = append(errs, fmt.Errorf("%s: field \"phrases\": unknown list %q (this rule reads: %s)", where, name, strings.Join(want, ", ")))
+				continue
+			}
+			ps := newPhraseSet(pb.vocab)
+			for _, p := range list {
+				if err := checkPhrase(p); err != nil {
+					errs = append(errs, fmt.Errorf("%s: field \"phrases.%s\": %q %v", where, name, p, err))
+					continue
+				}
+				ps.add(p, name, 1)
+			}
+			r.sets[name] = ps
+		}
 	}
 	u := &pb.Upset
-	if u.Threshold <= 0 || u.Threshold > 1 {
-		errs = append(errs, fmt.Errorf("upset: field \"threshold\" must be in (0, 1], got %g", u.Threshold))
+	if u.Threshold < -5 || u.Threshold > 5 {
+		errs = append(errs, fmt.Errorf("upset: field \"threshold\" (log-odds) must be in [-5, 5], got %g", u.Threshold))
 	}
-	for p, w := range u.Phrases {
-		if strings.TrimSpace(p) == "" || p != strings.ToLower(p) {
-			errs = append(errs, fmt.Errorf("upset: field \"phrases\": %q must be non-empty lowercase", p))
+	if u.ModelClip <= 0 || u.ModelClip > 20 {
+		errs = append(errs, fmt.Errorf("upset: field \"model_clip\" must be in (0, 20], got %g", u.ModelClip))
+	}
+	if u.ModelOnlyThreshold < -5 || u.ModelOnlyThreshold > 10 {
+		errs = append(errs, fmt.Errorf("upset: field \"model_only_threshold\" (log-odds) must be in [-5, 10], got %g", u.ModelOnlyThreshold))
+	}
+	if u.CueScale <= 0 || u.CueScale > 10 {
+		errs = append(errs, fmt.Errorf("upset: field \"cue_scale\" must be in (0, 10], got %g", u.CueScale))
+	}
+	if u.ModelWeight < 0 || u.ModelWeight > 2 {
+		errs = append(errs, fmt.Errorf("upset: field \"model_weight\" must be in [0, 2], got %g", u.ModelWeight))
+	}
+	u.phrases = newPhraseSet(pb.vocab)
+	kinds := map[string]bool{}
+	for i, g := range u.Cues {
+		where := fmt.Sprintf("upset: cues[%d] (%s)", i, g.Kind)
+		switch {
+		case g.Kind == "":
+			errs = append(errs, fmt.Errorf("upset: cues[%d]: field \"kind\" is empty", i))
+		case kinds[g.Kind]:
+			errs = append(errs, fmt.Errorf("%s: field \"kind\": defined twice", where))
 		}
-		if w <= 0 || w > 1 {
-			errs = append(errs, fmt.Errorf("upset: field \"phrases\": weight of %q must be in (0, 1], got %g", p, w))
+		kinds[g.Kind] = true
+		if g.Weight < -1 || g.Weight > 1 || g.Weight == 0 {
+			errs = append(errs, fmt.Errorf("%s: field \"weight\" must be in [-1, 1] and not 0, got %g", where, g.Weight))
 		}
-		u.phrasesByLength = append(u.phrasesByLength, weighted{p, w})
+		for _, p := range g.Phrases {
+			if err := checkPhrase(p); err != nil {
+				errs = append(errs, fmt.Errorf("%s: field \"phrases\": %q %v", where, p, err))
+				continue
+			}
+			u.phrases.add(p, g.Kind, g.Weight)
+		}
 	}
 	for e, w := range u.Emoji {
 		if w <= 0 || w > 1 {
 			errs = append(errs, fmt.Errorf("upset: field \"emoji\": weight of %q must be in (0, 1], got %g", e, w))
 		}
 	}
-	// Longest phrases first, so "fed up" is found before "up" would be; ties sorted for determinism.
-	slices.SortFunc(u.phrasesByLength, func(a, b weighted) int {
-		if d := len(b.text) - len(a.text); d != 0 {
-			return d
+	for e, w := range u.EmojiCalm {
+		if w <= 0 || w > 1 {
+			errs = append(errs, fmt.Errorf("upset: field \"emoji_calm\": weight of %q must be in (0, 1], got %g", e, w))
 		}
-		return strings.Compare(a.text, b.text)
-	})
+	}
+	u.scareWords = make(map[string]bool, len(u.ScareWords))
+	for _, w := range u.ScareWords {
+		u.scareWords[strings.ToLower(w)] = true
+	}
+	u.acronyms = make(map[string]bool, len(u.Acronyms))
+	for _, a := range u.Acronyms {
+		u.acronyms[strings.ToLower(a)] = true
+	}
+	errs = append(errs, pb.Signals.prepare(pb.vocab)...)
+	errs = append(errs, pb.prepareThemes()...)
 	return errors.Join(errs...)
+}
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// checkPhrase accepts phrases of plain lowercase words (and "*" for any one word): the
+// matcher compares words, so punctuation in a phrase could never match.
+func checkPhrase(p string) error {
+	if strings.TrimSpace(p) == "" {
+		return errors.New("is empty")
+	}
+	if p != strings.ToLower(p) {
+		return errors.New("must be lowercase")
+	}
+	for _, r := range p {
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '\'' || r == '*' || r == '-') {
+			return fmt.Errorf("holds %q: write words only", r)
+		}
+	}
+	return nil
 }
 
 // Rule returns the wording of a rule, or nil when the playbook does not have it or disables it.

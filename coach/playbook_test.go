@@ -1,23 +1,31 @@
 package coach
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
 
 func TestDefaultPlaybookLoads(t *testing.T) {
 	pb := DefaultPlaybook()
-	if pb.Rule("pause") == nil {
-		t.Fatal("default playbook has no pause rule")
+	for _, id := range []string{"pause", "chunk", "feelings-first", "outcome-not-process", "possible-first",
+		"no-blame", "overpromise", "concrete-time", "check-resolution", "follow-up", "preemptive-ack"} {
+		if pb.Rule(id) == nil {
+			t.Errorf("default playbook has no rule %q", id)
+		}
 	}
-	for _, r := range pb.Rules {
-		for _, s := range r.Say {
-			if len(s) > 200 {
-				t.Errorf("rule %s: suggestion of %d characters is too long for a nudge", r.ID, len(s))
-			}
+	for _, th := range themeIDs {
+		if len(pb.Themes[th]) == 0 {
+			t.Errorf("default playbook has no phrases for theme %q", th)
 		}
 	}
 }
+
+// minimal is the smallest valid playbook, for tests that change one thing.
+const minimal = `{"rules": [{"id": "pause", "title": "T", "why": "w {cue}", "say": ["s"]}],
+ "upset": {"threshold": 1, "model_weight": 1, "cue_scale": 3, "model_clip": 1, "model_only_threshold": 1,
+  "cues": [{"kind": "anger", "weight": 0.8, "phrases": ["furious"]}]},
+ "signals": {}, "themes": {}}`
 
 func TestLoadPlaybookErrors(t *testing.T) {
 	tests := []struct {
@@ -25,19 +33,22 @@ func TestLoadPlaybookErrors(t *testing.T) {
 		json string
 		want []string // every fragment must appear in the error
 	}{
-		{"unknown field", `{"rules": [], "upset": {"threshold": 0.5}, "colour": 1}`, []string{"team.json", `unknown field "colour"`}},
-		{"unknown rule field", `{"rules": [{"id": "pause", "why": "w", "say": ["s"], "tone": 1}], "upset": {"threshold": 0.5}}`, []string{"team.json", `"tone"`}},
-		{"duplicate rule", `{"rules": [{"id": "pause", "why": "w", "say": ["s"]}, {"id": "pause", "why": "w", "say": ["s"]}], "upset": {"threshold": 0.5}}`,
+		{"unknown field", strings.Replace(minimal, `"signals": {}`, `"signals": {}, "colour": 1`, 1), []string{"team.json", `unknown field "colour"`}},
+		{"unknown rule field", strings.Replace(minimal, `"say": ["s"]`, `"say": ["s"], "tone": 1`, 1), []string{"team.json", `"tone"`}},
+		{"duplicate rule", strings.Replace(minimal, `"rules": [`, `"rules": [{"id": "pause", "why": "w", "say": ["s"]}, `, 1),
 			[]string{"team.json", `rule "pause"`, `field "id": defined twice`}},
-		{"unknown rule", `{"rules": [{"id": "shout-back", "why": "w", "say": ["s"]}], "upset": {"threshold": 0.5}}`,
-			[]string{`rule "shout-back"`, "unknown rule"}},
-		{"empty why and say", `{"rules": [{"id": "pause", "why": "", "say": []}], "upset": {"threshold": 0.5}}`,
+		{"unknown rule", strings.Replace(minimal, `"id": "pause"`, `"id": "shout-back"`, 1), []string{`rule "shout-back"`, "unknown rule"}},
+		{"empty why and say", strings.Replace(minimal, `"why": "w {cue}", "say": ["s"]`, `"why": "", "say": []`, 1),
 			[]string{`rule "pause": field "why" is empty`, `rule "pause": field "say" needs at least one sentence`}},
-		{"threshold out of range", `{"rules": [], "upset": {"threshold": 3}}`, []string{`upset: field "threshold"`}},
-		{"phrase not lowercase", `{"rules": [], "upset": {"threshold": 0.5, "phrases": {"Furious": 0.5}}}`, []string{`"Furious" must be non-empty lowercase`}},
-		{"wrong type", `{"rules": [{"id": "pause", "priority": "high"}], "upset": {"threshold": 0.5}}`, []string{"team.json", `"rules.priority"`}},
+		{"unknown phrase list", strings.Replace(minimal, `"say": ["s"]`, `"say": ["s"], "phrases": {"blame": ["x"]}`, 1),
+			[]string{`rule "pause": field "phrases": unknown list "blame"`}},
+		{"threshold out of range", strings.Replace(minimal, `"threshold": 1`, `"threshold": 30`, 1), []string{`upset: field "threshold"`}},
+		{"phrase not lowercase", strings.Replace(minimal, `"furious"`, `"Furious"`, 1), []string{`upset: cues[0] (anger): field "phrases": "Furious" must be lowercase`}},
+		{"punctuation in a phrase", strings.Replace(minimal, `"furious"`, `"what?!"`, 1), []string{`"what?!" holds`}},
+		{"bad theme id", strings.Replace(minimal, `"themes": {}`, `"themes": {"Billing Stuff": ["x"]}`, 1), []string{`themes: "Billing Stuff" is not a theme id`}},
+		{"wrong type", strings.Replace(minimal, `"title": "T"`, `"title": "T", "priority": "high"`, 1), []string{"team.json", `"rules.priority"`}},
 		{"not json", `{"rules": [`, []string{"team.json", "invalid JSON"}},
-		{"trailing data", `{"rules": [], "upset": {"threshold": 0.5}} {}`, []string{"unexpected data"}},
+		{"trailing data", minimal + ` {}`, []string{"unexpected data"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,18 +63,83 @@ func TestLoadPlaybookErrors(t *testing.T) {
 			}
 		})
 	}
+	if _, err := LoadPlaybook("team.json", strings.NewReader(minimal)); err != nil {
+		t.Fatalf("the minimal playbook does not load: %v", err)
+	}
 }
 
-func TestDisabledRuleIsSilent(t *testing.T) {
-	pb, err := LoadPlaybook("team.json", strings.NewReader(`{"rules": [{"id": "pause", "why": "w {cue}", "say": ["s"], "disabled": true}],
-		"upset": {"threshold": 0.5, "phrases": {"furious": 0.9}}}`))
+func TestOverride(t *testing.T) {
+	pb, err := Overridden("team.json", strings.NewReader(`{
+		"rules": {
+			"no-blame": {"disabled": true},
+			"pause": {"title": "Breathe first", "say": ["We hear you, and we're on it."]},
+			"possible-first": {"phrases": {"refusal": {"add": ["out of scope"], "remove": ["i'm afraid"]}}}
+		},
+		"upset": {"cues": {"anger": {"add": ["steaming"]}, "politics": {"weight": 0.5, "add": ["unelected"]}}},
+		"themes": {"onboarding": {"add": ["kickoff call"]}, "pricing": {"remove": ["deal"]}}
+	}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := New(pb)
-	th := Thread{Channel: "C1", TS: "1.0", Owner: "UA"}
-	_, nudges := c.Observe(th, Event{Kind: Posted, TS: "1.1", User: "UC", Role: RoleCustomer, Text: "I am furious"})
-	if len(nudges) != 0 {
-		t.Errorf("disabled pause rule still nudged: %+v", nudges)
+	if pb.Rule("no-blame") != nil {
+		t.Error("no-blame is still on")
+	}
+	if got := fired("As I already said, clear your cookies.", nil); !slices.Contains(got, "no-blame") {
+		t.Fatal("the default coach lost no-blame: overrides must not change the built-in playbook")
+	}
+	_, fs := c.Review(Message{Text: "As I already said, clear your cookies.", Role: RoleAgent, Now: benchNow}, nil)
+	if len(fs) != 0 {
+		t.Errorf("a disabled rule fired: %+v", fs)
+	}
+	_, fs = c.Review(Message{Text: "That's out of scope for this plan.", Role: RoleAgent, Now: benchNow}, nil)
+	if len(fs) != 1 || fs[0].Rule != "possible-first" {
+		t.Errorf("an added refusal phrase did not fire: %+v", fs)
+	}
+	_, fs = c.Review(Message{Text: "I'm afraid that option is gone.", Role: RoleAgent, Now: benchNow}, nil)
+	if slices.ContainsFunc(fs, func(f Finding) bool { return f.Rule == "possible-first" }) {
+		t.Error("a removed refusal phrase still fired")
+	}
+	if a := c.Analyze(Message{Text: "I am absolutely steaming about this invoice!!"}); !a.Upset {
+		t.Error("an added anger phrase did not count")
+	}
+	if a := c.Analyze(Message{Text: "we need a kickoff call next week"}); !slices.Contains(a.Themes, "onboarding") {
+		t.Errorf("a team's own theme was not found: %q", a.Themes)
+	}
+	th, n := Thread{Channel: "C", TS: "1.0", Owner: "UANA"}, Nudge{Rule: "pause", About: "1.1"}
+	if r := c.Render(th, n); r.Title != "Breathe first" || r.Say != "We hear you, and we're on it." {
+		t.Errorf("reworded pause = %q / %q", r.Title, r.Say)
+	}
+}
+
+func TestOverrideErrorsNameFileRuleAndField(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       []string
+	}{
+		{"unknown rule", `{"rules": {"shout-back": {"disabled": true}}}`, []string{"team.json", `rules["shout-back"]`, "unknown rule"}},
+		{"unknown field", `{"rules": {"pause": {"colour": "red"}}}`, []string{"team.json", `unknown field "colour"`}},
+		{"unknown list", `{"rules": {"pause": {"phrases": {"blame": {"add": ["x"]}}}}}`, []string{`rules["pause"].phrases.blame`, "no phrase list"}},
+		{"removing what is not there", `{"rules": {"no-blame": {"phrases": {"blame": {"remove": ["as i once said"]}}}}}`,
+			[]string{`rules["no-blame"].phrases.blame.remove`, `"as i once said" is not in the list`}},
+		{"bad phrase", `{"upset": {"cues": {"anger": {"add": ["GRR!"]}}}}`, []string{`upset.cues["anger"].add`, `"GRR!"`}},
+		{"new cue kind without weight", `{"upset": {"cues": {"politics": {"add": ["x"]}}}}`, []string{`upset.cues["politics"]`, "needs a weight"}},
+		{"empty why", `{"rules": {"pause": {"why": ""}}}`, []string{`rule "pause": field "why" is empty`}},
+		{"threshold out of range", `{"upset": {"threshold": 99}}`, []string{`upset: field "threshold"`}},
+		{"all at once", `{"rules": {"nope": {}, "pause": {"why": ""}}, "upset": {"threshold": 99}}`,
+			[]string{`rules["nope"]`, `rule "pause": field "why" is empty`, `upset: field "threshold"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Overridden("team.json", strings.NewReader(tt.json))
+			if err == nil {
+				t.Fatalf("Overridden(%s) = nil error", tt.json)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
 	}
 }

@@ -19,7 +19,9 @@ const maxEmojiName = 48
 // Clean turns Slack mrkdwn into plain prose. It runs in one pass over the input and never
 // allocates more than the input's size for the output.
 //
-//   - ```code blocks``` and `code spans` are dropped: a stack trace is not the customer's tone;
+//   - ```code blocks``` are dropped: a stack trace is not the customer's tone; `code spans` are
+//     kept with their backticks (they name things: "`/v2/users` ignores the limit") and the
+//     tokenizer reads each as one neutral word;
 //   - quoted lines (> and >>>) are dropped: an agent quoting the customer is not shouting;
 //   - <@U123>, <#C1|name>, <!here> and <url|label> become @user, #name, @here and label;
 //   - &amp; &lt; &gt; are decoded; *bold*, _italic_ and ~strike~ markers are removed;
@@ -75,8 +77,8 @@ func cleanLine(b *strings.Builder, t *Text, line string) (fenceOpen bool) {
 				continue
 			}
 			if end := strings.IndexByte(line[i+1:], '`'); end >= 0 {
+				b.WriteString(line[i : i+1+end+1])
 				i += 1 + end + 1
-				b.WriteByte(' ')
 				continue
 			}
 		case '<':
@@ -112,7 +114,16 @@ func cleanLine(b *strings.Builder, t *Text, line string) (fenceOpen bool) {
 				i++
 				continue
 			}
-		case 0xE2:
+		case 0xF0, 0xE2:
+			if name, n := unicodeEmoji(line[i:]); n > 0 {
+				t.Emoji = append(t.Emoji, name)
+				i += n
+				b.WriteByte(' ')
+				continue
+			}
+			if c != 0xE2 {
+				break
+			}
 			// Curly apostrophes (U+2018, U+2019) become straight ones so "can’t" reads as "can't".
 			if strings.HasPrefix(line[i:], "\u2019") || strings.HasPrefix(line[i:], "\u2018") {
 				b.WriteByte('\'')
@@ -124,6 +135,39 @@ func cleanLine(b *strings.Builder, t *Text, line string) (fenceOpen bool) {
 		i++
 	}
 	return false
+}
+
+// emojiNames names the emoji that carry mood, as Slack writes them (":roll_eyes:"). Slack
+// usually sends codes, but pasted emoji arrive as characters.
+var emojiNames = map[string]string{
+	"🙄": "roll_eyes", "🙃": "upside_down_face", "😩": "weary", "😫": "tired_face", "😤": "triumph",
+	"😡": "rage", "😠": "angry", "🤬": "face_with_symbols_on_mouth", "👎": "-1", "😒": "unamused",
+	"😞": "disappointed", "😑": "expressionless", "😐": "neutral_face", "💀": "skull", "🤡": "clown_face",
+	"😭": "sob", "😢": "cry", "🖕": "middle_finger", "👏": "clap", "😂": "joy", "🤣": "rolling_on_the_floor_laughing",
+	"😍": "heart_eyes", "❤": "heart", "🔥": "fire", "🎉": "tada", "👍": "+1", "🙌": "raised_hands",
+	"😊": "blush", "😁": "grin", "😄": "smile", "😃": "smiley", "😅": "sweat_smile", "🤯": "exploding_head",
+	"🙏": "pray", "✨": "sparkles", "💯": "100", "😎": "sunglasses", "🥰": "smiling_face_with_3_hearts",
+	"🥳": "partying_face", "😆": "laughing", "🤩": "star_struck", "👌": "ok_hand", "💪": "muscle",
+	"🍕": "pizza", "😉": "wink", "🤗": "hugging_face", "😌": "relieved", "🙂": "slightly_smiling_face",
+	"✅": "white_check_mark", "😣": "persevere", "😖": "confounded", "😱": "scream",
+}
+
+// unicodeEmoji returns the name and byte length of an emoji character at the start of s
+// (with any variation selector or skin tone after it), or 0.
+func unicodeEmoji(s string) (string, int) {
+	r, n := utf8.DecodeRuneInString(s)
+	name, ok := emojiNames[string(r)]
+	if !ok {
+		return "", 0
+	}
+	for n < len(s) {
+		next, size := utf8.DecodeRuneInString(s[n:])
+		if next != 0xFE0F && !(next >= 0x1F3FB && next <= 0x1F3FF) {
+			break
+		}
+		n += size
+	}
+	return name, n
 }
 
 // writeReference renders the inside of a Slack <…> reference.

@@ -3,6 +3,7 @@ package coach
 import (
 	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,6 +37,8 @@ type Seen struct {
 	At        time.Time `json:"at"`
 	Upset     bool      `json:"upset,omitempty"`
 	Intensity float64   `json:"intensity,omitempty"`
+	Asks      bool      `json:"asks,omitempty"`   // the message asks an outcome question
+	Issues    int       `json:"issues,omitempty"` // distinct problems it raises
 }
 
 // Active reports whether the thread has replies. Slack shows an ephemeral message in a thread
@@ -48,7 +51,8 @@ type Nudge struct {
 	To    string    `json:"to,omitempty"`
 	About string    `json:"about"` // ts of the message it is about
 	Cue   string    `json:"cue,omitempty"`
-	Items []string  `json:"items,omitempty"`
+	Items []string  `json:"items,omitempty"` // chunk: the problems, one per line
+	When  string    `json:"when,omitempty"`  // concrete-time: a time to suggest, in the agent's zone
 	At    time.Time `json:"at"`
 
 	// Filled by Render from the playbook; not stored.
@@ -120,13 +124,14 @@ func (c *Coach) posted(t *Thread, ev Event) []Nudge {
 		// Whoever answers owns the thread; a nudge meant for "before the reply" is moot now.
 		t.Owner = ev.User
 		t.Pending = nil
+		out = c.agentNudges(t, ev)
 	case RoleCustomer:
 		if t.Customer == "" {
 			t.Customer = ev.User
 		}
-		a := c.Analyze(Message{Text: ev.Text, Role: ev.Role, Now: ev.At, Zone: ev.Zone})
-		seen.Upset, seen.Intensity = a.Upset, a.Intensity
-		out = c.customerNudges(t, ev, a)
+		a, findings := c.Review(Message{Text: ev.Text, Role: ev.Role, Now: ev.At, Zone: ev.Zone}, nil)
+		seen.Upset, seen.Intensity, seen.Asks, seen.Issues = a.Upset, a.Intensity, a.OutcomeQuestion, len(a.Issues)
+		out = c.customerNudges(t, ev, findings, nil)
 	}
 	t.Messages = append(t.Messages, seen)
 	if len(t.Messages) > maxSeen {
@@ -142,38 +147,68 @@ func (c *Coach) edited(t *Thread, ev Event) []Nudge {
 		return c.posted(t, Event{Kind: Posted, TS: ev.TS, User: ev.User, Role: ev.Role, Text: ev.Text, At: ev.At, Zone: ev.Zone})
 	}
 	s := &t.Messages[i]
-	if s.Role != RoleCustomer {
-		return nil
+	if s.Role == RoleAgent {
+		// Checked again: what the edit fixed stays quiet; what is still there is held back by
+		// its cooldown; what is new is said.
+		return c.agentNudges(t, Event{Kind: Edited, TS: ev.TS, User: s.User, Role: RoleAgent, Text: ev.Text, At: ev.At, Zone: ev.Zone})
 	}
-	a := c.Analyze(Message{Text: ev.Text, Role: s.Role, Now: ev.At, Zone: ev.Zone})
-	was := s.Upset
-	s.Upset, s.Intensity = a.Upset, a.Intensity
-	if !a.Upset {
-		t.Pending = slices.DeleteFunc(t.Pending, func(n Nudge) bool { return n.About == ev.TS })
-		return nil
-	}
-	if was {
-		return nil
-	}
-	return c.customerNudges(t, ev, a)
+	a, findings := c.Review(Message{Text: ev.Text, Role: s.Role, Now: ev.At, Zone: ev.Zone}, nil)
+	before := *s
+	s.Upset, s.Intensity, s.Asks, s.Issues = a.Upset, a.Intensity, a.OutcomeQuestion, len(a.Issues)
+	return c.customerNudges(t, ev, findings, &before)
 }
 
-// customerNudges returns the nudges a customer message calls for: to the owner now, or held
-// until an agent claims the thread.
-func (c *Coach) customerNudges(t *Thread, ev Event, a Analysis) []Nudge {
-	if !a.Upset || c.pb.Rule("pause") == nil {
-		return nil
+// customerNudges turns the findings on a customer's message into nudges for the thread's
+// owner, or holds them until an agent claims the thread. An edit (before is its old record)
+// nudges only about what it newly brings, and drops held nudges it made moot.
+func (c *Coach) customerNudges(t *Thread, ev Event, findings []Finding, before *Seen) []Nudge {
+	var out []Nudge
+	for _, f := range findings {
+		if before != nil && (f.Rule == "pause" && before.Upset || f.Rule == "chunk" && before.Issues >= 2) {
+			continue
+		}
+		n := Nudge{Rule: f.Rule, About: ev.TS, At: ev.At, Items: f.Items}
+		if f.Cue != "" {
+			n.Cue = shortCue(f.Cue)
+		}
+		out = append(out, n)
 	}
-	n := Nudge{Rule: "pause", About: ev.TS, At: ev.At}
-	if len(a.Cues) > 0 {
-		n.Cue = shortCue(a.Cues[0])
+	if before != nil {
+		fired := func(rule string) bool {
+			return slices.ContainsFunc(findings, func(f Finding) bool { return f.Rule == rule })
+		}
+		t.Pending = slices.DeleteFunc(t.Pending, func(n Nudge) bool { return n.About == ev.TS && !fired(n.Rule) })
 	}
 	if t.Owner == "" {
-		t.Pending = slices.DeleteFunc(t.Pending, func(p Nudge) bool { return p.Rule == n.Rule })
-		t.Pending = append(t.Pending, n)
+		for _, n := range out {
+			t.Pending = slices.DeleteFunc(t.Pending, func(p Nudge) bool { return p.Rule == n.Rule })
+			t.Pending = append(t.Pending, n)
+		}
 		return nil
 	}
-	return []Nudge{n}
+	return out
+}
+
+// agentNudges reviews an agent's message against the last customer message before it and
+// returns the findings as nudges for that agent, while they can still edit.
+func (c *Coach) agentNudges(t *Thread, ev Event) []Nudge {
+	var reply *Reply
+	for i := len(t.Messages) - 1; i >= 0; i-- {
+		if s := t.Messages[i]; s.Role == RoleCustomer && s.TS != ev.TS {
+			reply = &Reply{Upset: s.Upset, OutcomeQuestion: s.Asks}
+			break
+		}
+	}
+	_, findings := c.Review(Message{Text: ev.Text, Role: RoleAgent, Now: ev.At, Zone: ev.Zone}, reply)
+	var out []Nudge
+	for _, f := range findings {
+		n := Nudge{Rule: f.Rule, To: ev.User, About: ev.TS, At: ev.At, Cue: shortCue(f.Cue)}
+		if f.Rule == "concrete-time" {
+			n.When = SuggestTime(ev.At, ev.Zone)
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // maxCue bounds the words of a customer's message a nudge keeps to quote.
@@ -198,10 +233,12 @@ func shortCue(s string) string {
 func (c *Coach) address(t Thread, ns []Nudge) []Nudge {
 	out := ns[:0]
 	for _, n := range ns {
-		if t.Owner == "" || c.pb.Rule(n.Rule) == nil {
+		if n.To == "" {
+			n.To = t.Owner // customer-side nudges go to whoever owns the thread
+		}
+		if n.To == "" || c.pb.Rule(n.Rule) == nil {
 			continue
 		}
-		n.To = t.Owner
 		out = append(out, c.Render(t, n))
 	}
 	slices.SortStableFunc(out, func(a, b Nudge) int { return b.Priority - a.Priority })
@@ -220,10 +257,15 @@ func (c *Coach) Render(t Thread, n Nudge) Nudge {
 	if n.Cue != "" {
 		cue = "\u201c" + n.Cue + "\u201d"
 	}
-	n.Why = strings.ReplaceAll(r.Why, "{cue}", cue)
+	n.Why = strings.NewReplacer("{cue}", cue, "{n}", strconv.Itoa(len(n.Items)), "{time}", n.When).Replace(r.Why)
 	n.Why = strings.ReplaceAll(n.Why, " ()", "")
 	h := fnv.New32a()
 	h.Write([]byte(t.Channel + "/" + t.TS + "/" + n.About + "/" + n.Rule))
 	n.Say = r.Say[int(h.Sum32()%uint32(len(r.Say)))]
+	when := n.When
+	if when == "" {
+		when = "the end of the day"
+	}
+	n.Say = strings.ReplaceAll(n.Say, "{time}", when)
 	return n
 }

@@ -24,7 +24,7 @@ func TestObserve(t *testing.T) {
 		return Event{Kind: Posted, TS: ts, User: "UCHRIS", Role: RoleCustomer, Text: text, At: t0.Add(at)}
 	}
 	agent := func(ts string, at time.Duration) Event {
-		return Event{Kind: Posted, TS: ts, User: "UANA", Role: RoleAgent, Text: "On it.", At: t0.Add(at)}
+		return Event{Kind: Posted, TS: ts, User: "UANA", Role: RoleAgent, Text: "I'm sorry about this. I'm checking it right now.", At: t0.Add(at)}
 	}
 	claim := func(user string, role Role, at time.Duration) Event {
 		return Event{Kind: Claimed, TS: "100.1", User: user, Role: role, At: t0.Add(at)}
@@ -123,11 +123,59 @@ func TestObserveIsPureAndRenders(t *testing.T) {
 		t.Fatalf("Observe is not deterministic: %+v vs %+v", na, nb)
 	}
 	n := na[0]
-	if n.Title == "" || n.Say == "" || !strings.Contains(n.Why, "\u201cTHIRD time\u201d") || strings.Contains(n.Why, "{cue}") {
+	if n.Title == "" || n.Say == "" || !strings.Contains(n.Why, "\u201c"+n.Cue+"\u201d") || n.Cue == "" || strings.Contains(n.Why, "{cue}") {
 		t.Errorf("rendered nudge = %+v, want title, suggestion and the quoted cue", n)
 	}
 	if a.Replies != 1 || a.Customer != "UCHRIS" || !a.Active() {
 		t.Errorf("thread after a reply = %+v, want 1 reply, customer UCHRIS", a)
+	}
+}
+
+func TestObserveAgentRules(t *testing.T) {
+	th := Thread{Channel: "CACME", TS: "100.1"}
+	th, _ = testCoach.Observe(th, Event{Kind: Posted, TS: "100.1", User: "UCHRIS", Role: RoleCustomer, Text: angry, At: t0})
+	// The agent answers with facts and no feeling, and a promise with no time.
+	reply := Event{Kind: Posted, TS: "100.2", User: "ULEE", Role: RoleAgent, At: t0.Add(time.Minute),
+		Text: "Our billing team is looking into the invoices. I'll get back to you.", Zone: time.UTC}
+	th, ns := testCoach.Observe(th, reply)
+	var got []string
+	for _, n := range ns {
+		got = append(got, n.Rule+">"+n.To)
+	}
+	if strings.Join(got, ",") != "feelings-first>ULEE,concrete-time>ULEE" {
+		t.Fatalf("nudges on the reply = %v", got)
+	}
+	ct := ns[1]
+	if ct.When == "" || !strings.Contains(ct.Say, ct.When) || strings.Contains(ct.Say, "{time}") {
+		t.Errorf("concrete-time suggests %q in %q", ct.When, ct.Say)
+	}
+	if th.Owner != "ULEE" {
+		t.Errorf("owner = %q, want the agent who answered", th.Owner)
+	}
+	// The agent edits: the feeling is named and a time given. Nothing left to say.
+	fixed := reply
+	fixed.Kind, fixed.Text, fixed.At = Edited, "I'm so sorry, that's a mess. Billing is on the invoices and I'll update you by 3pm today.", t0.Add(2*time.Minute)
+	if _, ns := testCoach.Observe(th, fixed); len(ns) != 0 {
+		t.Errorf("an edit that fixed the reply still nudges: %+v", ns)
+	}
+	// An edit that adds a new problem gets its own nudge.
+	worse := fixed
+	worse.Text = "I'm so sorry. As I already said, billing is on it and I'll update you by 3pm today."
+	if _, ns := testCoach.Observe(th, worse); len(ns) != 1 || ns[0].Rule != "no-blame" {
+		t.Errorf("an edit that added blame: %+v", ns)
+	}
+}
+
+func TestObserveChunkIsHeldAndListed(t *testing.T) {
+	th := Thread{Channel: "CACME", TS: "100.1"}
+	th, ns := testCoach.Observe(th, Event{Kind: Posted, TS: "100.1", User: "UCHRIS", Role: RoleCustomer, At: t0,
+		Text: "two things: 1) the invoice shows the wrong VAT number 2) our SSO login fails for everyone"})
+	if len(ns) != 0 || len(th.Pending) != 1 || th.Pending[0].Rule != "chunk" {
+		t.Fatalf("unowned thread: nudges %v, pending %+v", ns, th.Pending)
+	}
+	_, ns = testCoach.Observe(th, Event{Kind: Claimed, TS: "100.1", User: "UANA", Role: RoleAgent, At: t0.Add(time.Minute)})
+	if len(ns) != 1 || ns[0].Rule != "chunk" || len(ns[0].Items) != 2 || !strings.Contains(ns[0].Why, "2 separate problems") {
+		t.Fatalf("chunk at claim time = %+v", ns)
 	}
 }
 

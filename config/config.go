@@ -30,6 +30,8 @@ type Config struct {
 	AgentUsers     []string `envconfig:"AGENT_USERS"`
 	ClaimReaction  string   `envconfig:"CLAIM_REACTION" default:"eyes"`
 
+	PlaybookFile string `envconfig:"PLAYBOOK_FILE"`
+
 	NudgeCooldown   Duration `envconfig:"NUDGE_COOLDOWN" default:"30m"`
 	EventTimeout    Duration `envconfig:"EVENT_TIMEOUT" default:"10s"`
 	ShutdownTimeout Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s"`

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/deescalate/deescalate/bot/sim"
 	"github.com/deescalate/deescalate/config"
@@ -20,6 +21,8 @@ const usage = `Usage: deescalate [command] [arguments]
 Commands:
   run                 run the bot (the default): needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN
   demo                play a built-in conversation against a fake Slack, no workspace needed
+  analyze             read messages as JSON lines on stdin, write their analysis (the eval
+                      contract: ../shared/eval/README.md)
   simulate FILE.json  play a scenario on a virtual clock; prints one JSON line per call a
                       person would see (format: ../shared/eval/SCENARIOS.md)
   help                show this help
@@ -79,6 +82,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return usageError{"simulate needs exactly one scenario file"}
 		}
 		return runSimulate(ctx, args[0], stdout, stderr)
+	case "analyze":
+		if len(args) > 0 {
+			return usageError{"analyze reads JSON lines on stdin and takes no arguments"}
+		}
+		cfg, err := config.Load(false)
+		if err != nil {
+			return err
+		}
+		c, err := coachFor(cfg)
+		if err != nil {
+			return err
+		}
+		return runAnalyze(stdin, stdout, c, time.Now)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

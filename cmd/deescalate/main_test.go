@@ -168,7 +168,7 @@ func TestScenarios(t *testing.T) {
 
 func TestSimulateOnTheEmbeddedRedis(t *testing.T) {
 	clearConfig(t)
-	checkScenario(t, "testdata/scenarios/first-contact-pause.json")
+	checkScenario(t, "testdata/scenarios/first-contact-rules.json")
 }
 
 func TestInvalidScenarioExitsWith2(t *testing.T) {
@@ -197,7 +197,7 @@ func TestDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"only ana sees · nudge:pause", "THIRD time", "2 private nudge(s) sent"} {
+	for _, want := range []string{"only ana sees · nudge:pause", "private nudge(s) sent", "nothing was posted where a customer could see it"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}

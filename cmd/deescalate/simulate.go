@@ -35,7 +35,10 @@ func configureSim(env map[string]string) (sim.Setup, error) {
 	if err := cfg.Validate(false); err != nil {
 		return sim.Setup{}, err
 	}
-	bc, so, c := parts(cfg)
+	bc, so, c, err := parts(cfg)
+	if err != nil {
+		return sim.Setup{}, err
+	}
 	so.Prefix += "-sim-" + randomHex(6)
 	return sim.Setup{Bot: bc, Store: so, Coach: c}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -37,15 +38,41 @@ func newLogger(level, format string, w io.Writer) *zap.Logger {
 	return zap.New(zapcore.NewCore(encoder, zapcore.AddSync(w), lvl))
 }
 
+// coachFor builds the coach: the built-in playbook, with the team's PLAYBOOK_FILE applied.
+func coachFor(c config.Config) (*coach.Coach, error) {
+	if c.PlaybookFile == "" {
+		return coach.New(coach.DefaultPlaybook()), nil
+	}
+	f, err := os.Open(c.PlaybookFile)
+	if err != nil {
+		return nil, &config.Error{Problems: []string{fmt.Sprintf("PLAYBOOK_FILE: %v", err)}}
+	}
+	defer f.Close()
+	pb, err := coach.Overridden(c.PlaybookFile, f)
+	if err != nil {
+		var problems []string
+		for _, line := range strings.Split(err.Error(), "\n") {
+			problems = append(problems, "PLAYBOOK_FILE: "+strings.TrimPrefix(line, c.PlaybookFile+": "))
+		}
+		problems[0] = "PLAYBOOK_FILE " + c.PlaybookFile + ": " + strings.TrimPrefix(problems[0], "PLAYBOOK_FILE: ")
+		return nil, &config.Error{Problems: problems}
+	}
+	return coach.New(pb), nil
+}
+
 // parts splits the configuration into what each package takes.
-func parts(c config.Config) (bot.Config, store.Options, *coach.Coach) {
+func parts(c config.Config) (bot.Config, store.Options, *coach.Coach, error) {
+	co, err := coachFor(c)
+	if err != nil {
+		return bot.Config{}, store.Options{}, nil, err
+	}
 	bc := bot.Config{
 		WatchChannels: c.WatchChannels, AgentUsergroup: c.AgentUsergroup, AgentUsers: c.AgentUsers,
 		ClaimReaction: c.ClaimReaction, NudgeCooldown: c.NudgeCooldown.Duration,
 		EventTimeout: c.EventTimeout.Duration, ShutdownTimeout: c.ShutdownTimeout.Duration,
 	}
 	so := store.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, Retention: c.Retention.Duration}
-	return bc, so, coach.New(coach.DefaultPlaybook())
+	return bc, so, co, nil
 }
 
 // runBot runs the bot until ctx ends (SIGTERM or SIGINT): it stops reading, lets the work in
@@ -55,9 +82,12 @@ func runBot(ctx context.Context, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	bc, so, c, err := parts(cfg)
+	if err != nil {
+		return err
+	}
 	log := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
 	defer func() { _ = log.Sync() }()
-	bc, so, c := parts(cfg)
 
 	st, err := store.New(ctx, so)
 	if err != nil {

@@ -1,0 +1,234 @@
+package coach
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Override is a team's changes to the built-in playbook (PLAYBOOK_FILE): rules turned off or
+// reworded, phrases added or removed, thresholds moved. Everything it does not mention stays
+// as built in, so a team's file stays small and survives upgrades.
+//
+//	{
+//	  "rules": {
+//	    "no-blame": {"disabled": true},
+//	    "pause": {"why": "…{cue}…", "say": ["…"], "priority": 100},
+//	    "possible-first": {"phrases": {"refusal": {"add": ["out of scope"], "remove": ["i'm afraid"]}}}
+//	  },
+//	  "upset": {"threshold": 1.2, "cues": {"anger": {"add": ["livid beyond words"]}}},
+//	  "themes": {"billing": {"add": ["purchase order"]}, "onboarding": {"add": ["kickoff call"]}}
+//	}
+type Override struct {
+	Rules  map[string]RuleOverride  `json:"rules"`
+	Upset  *UpsetOverride           `json:"upset"`
+	Themes map[string]PhrasesChange `json:"themes"`
+}
+
+// RuleOverride changes one rule; nil fields keep the built-in value.
+type RuleOverride struct {
+	Disabled *bool                    `json:"disabled"`
+	Title    *string                  `json:"title"`
+	Priority *int                     `json:"priority"`
+	Why      *string                  `json:"why"`
+	Say      []string                 `json:"say"`
+	Phrases  map[string]PhrasesChange `json:"phrases"`
+}
+
+// PhrasesChange adds phrases to a list and removes others from it.
+type PhrasesChange struct {
+	Add    []string `json:"add"`
+	Remove []string `json:"remove"`
+}
+
+// UpsetOverride moves the tone judgement's thresholds and edits its cue lists.
+type UpsetOverride struct {
+	Threshold          *float64               `json:"threshold"`
+	CueScale           *float64               `json:"cue_scale"`
+	ModelClip          *float64               `json:"model_clip"`
+	ModelOnlyThreshold *float64               `json:"model_only_threshold"`
+	Cues               map[string]CueOverride `json:"cues"`
+	Emoji              map[string]float64     `json:"emoji"`
+}
+
+// CueOverride changes one kind of cue.
+type CueOverride struct {
+	Weight *float64 `json:"weight"`
+	PhrasesChange
+}
+
+// Overridden reads a team's override file and returns the built-in playbook with it applied.
+// Every problem is reported at once; each names the file, the rule (or section) and the field.
+func Overridden(name string, r io.Reader) (*Playbook, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var o Override
+	if err := dec.Decode(&o); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, describeJSONError(err))
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: unexpected data after the override object", name)
+	}
+	pb, err := decodePlaybook(defaultPlaybook)
+	if err != nil {
+		return nil, err
+	}
+	errs := o.apply(pb)
+	if err := pb.prepare(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s: %w", name, errors.Join(errs...))
+	}
+	return pb, nil
+}
+
+// decodePlaybook decodes playbook JSON without preparing it.
+func decodePlaybook(data []byte) (*Playbook, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var pb Playbook
+	if err := dec.Decode(&pb); err != nil {
+		return nil, fmt.Errorf("%s: %w", DefaultName, describeJSONError(err))
+	}
+	return &pb, nil
+}
+
+func (o *Override) apply(pb *Playbook) []error {
+	var errs []error
+	ids := make([]string, 0, len(o.Rules))
+	for id := range o.Rules {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		ro := o.Rules[id]
+		i := slices.IndexFunc(pb.Rules, func(r RuleText) bool { return r.ID == id })
+		if i < 0 {
+			errs = append(errs, fmt.Errorf("rules[%q]: unknown rule (known: %s)", id, strings.Join(knownRules, ", ")))
+			continue
+		}
+		r := &pb.Rules[i]
+		if ro.Disabled != nil {
+			r.Disabled = *ro.Disabled
+		}
+		if ro.Title != nil {
+			r.Title = *ro.Title
+		}
+		if ro.Priority != nil {
+			r.Priority = *ro.Priority
+		}
+		if ro.Why != nil {
+			r.Why = *ro.Why
+		}
+		if ro.Say != nil {
+			r.Say = ro.Say
+		}
+		lists := make([]string, 0, len(ro.Phrases))
+		for l := range ro.Phrases {
+			lists = append(lists, l)
+		}
+		slices.Sort(lists)
+		for _, list := range lists {
+			where := fmt.Sprintf("rules[%q].phrases.%s", id, list)
+			if !slices.Contains(rulePhraseLists[id], list) {
+				errs = append(errs, fmt.Errorf("%s: rule %q has no phrase list %q (it reads: %s)", where, id, list, strings.Join(rulePhraseLists[id], ", ")))
+				continue
+			}
+			if r.Phrases == nil {
+				r.Phrases = map[string][]string{}
+			}
+			var e []error
+			r.Phrases[list], e = ro.Phrases[list].applyTo(where, r.Phrases[list])
+			errs = append(errs, e...)
+		}
+	}
+	if u := o.Upset; u != nil {
+		set := func(dst *float64, v *float64) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&pb.Upset.Threshold, u.Threshold)
+		set(&pb.Upset.CueScale, u.CueScale)
+		set(&pb.Upset.ModelClip, u.ModelClip)
+		set(&pb.Upset.ModelOnlyThreshold, u.ModelOnlyThreshold)
+		for e, w := range u.Emoji {
+			if pb.Upset.Emoji == nil {
+				pb.Upset.Emoji = map[string]float64{}
+			}
+			pb.Upset.Emoji[strings.Trim(e, ":")] = w
+		}
+		kinds := make([]string, 0, len(u.Cues))
+		for k := range u.Cues {
+			kinds = append(kinds, k)
+		}
+		slices.Sort(kinds)
+		for _, kind := range kinds {
+			co := u.Cues[kind]
+			where := fmt.Sprintf("upset.cues[%q]", kind)
+			i := slices.IndexFunc(pb.Upset.Cues, func(g CueGroup) bool { return g.Kind == kind })
+			if i < 0 {
+				if co.Weight == nil {
+					errs = append(errs, fmt.Errorf("%s: a new kind of cue needs a weight", where))
+					continue
+				}
+				pb.Upset.Cues = append(pb.Upset.Cues, CueGroup{Kind: kind})
+				i = len(pb.Upset.Cues) - 1
+			}
+			g := &pb.Upset.Cues[i]
+			if co.Weight != nil {
+				g.Weight = *co.Weight
+			}
+			var e []error
+			g.Phrases, e = co.applyTo(where, g.Phrases)
+			errs = append(errs, e...)
+		}
+	}
+	themes := make([]string, 0, len(o.Themes))
+	for t := range o.Themes {
+		themes = append(themes, t)
+	}
+	slices.Sort(themes)
+	for _, th := range themes {
+		if pb.Themes == nil {
+			pb.Themes = map[string][]string{}
+		}
+		var e []error
+		pb.Themes[th], e = o.Themes[th].applyTo(fmt.Sprintf("themes[%q]", th), pb.Themes[th])
+		errs = append(errs, e...)
+		if len(pb.Themes[th]) == 0 {
+			delete(pb.Themes, th) // a theme with no phrase left is turned off
+		}
+	}
+	return errs
+}
+
+// applyTo returns list with the change applied; removing a phrase that is not there is an
+// error (it is usually a typo, and a silent no-op would hide it).
+func (c PhrasesChange) applyTo(where string, list []string) ([]string, []error) {
+	var errs []error
+	out := slices.Clone(list)
+	for _, p := range c.Remove {
+		i := slices.Index(out, p)
+		if i < 0 {
+			errs = append(errs, fmt.Errorf("%s.remove: %q is not in the list", where, p))
+			continue
+		}
+		out = slices.Delete(out, i, i+1)
+	}
+	for _, p := range c.Add {
+		if err := checkPhrase(p); err != nil {
+			errs = append(errs, fmt.Errorf("%s.add: %q %v", where, p, err))
+			continue
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out, errs
+}
