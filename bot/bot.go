@@ -44,6 +44,17 @@ type Config struct {
 	// PingInterval is how long the socket may go without a ping from Slack before it is
 	// considered dead (slack-go's default, 30 s, when zero).
 	PingInterval time.Duration
+	// OnDutyUsergroup and OnDutyUsers name who hears of a customer waiting in a thread nobody
+	// owns. When both are empty, it is the agents among the channel's members.
+	OnDutyUsergroup string
+	OnDutyUsers     []string
+	// LeadUsergroup and LeadUsers name the leads, who hear of promises overdue past the
+	// coach's lead grace period (when one is set).
+	LeadUsergroup string
+	LeadUsers     []string
+	// SchedulePoll is how often a replica looks for due reminders and waits (1 s); a negative
+	// value turns the loop off, for a simulation that calls RunDue itself.
+	SchedulePoll time.Duration
 	// Now is the clock (time.Now when nil); a simulation passes its virtual clock.
 	Now func() time.Time
 }
@@ -67,6 +78,9 @@ func (c *Config) defaults() {
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = 512
 	}
+	if c.SchedulePoll == 0 {
+		c.SchedulePoll = time.Second
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -82,6 +96,9 @@ type slackAPI interface {
 	GetConversationRepliesContext(ctx context.Context, params *slack.GetConversationRepliesParameters) ([]slack.Message, bool, string, error)
 	PostEphemeralContext(ctx context.Context, channel, user string, options ...slack.MsgOption) (string, error)
 	PostMessageContext(ctx context.Context, channel string, options ...slack.MsgOption) (string, string, error)
+	GetUsersInConversationContext(ctx context.Context, params *slack.GetUsersInConversationParameters) ([]string, string, error)
+	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
+	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
 }
 
 var _ slackAPI = (*slack.Client)(nil)
@@ -97,6 +114,9 @@ type Bot struct {
 
 	self      identity
 	roster    *roster
+	onDuty    *roster
+	leads     *roster
+	members   sync.Map // channel id -> channelMembers
 	channels  sync.Map // channel id -> channelInfo
 	zones     sync.Map // zone name -> *time.Location
 	inflight  tracker
@@ -116,6 +136,8 @@ func New(cfg Config, api *slack.Client, st *store.Store, c *coach.Coach, log *za
 	cfg.defaults()
 	b := &Bot{cfg: cfg, client: api, api: api, store: st, coach: c, log: log, slots: make(chan struct{}, cfg.MaxInFlight)}
 	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, api, log)
+	b.onDuty = newRoster(cfg.OnDutyUsergroup, cfg.OnDutyUsers, cfg.RosterTTL, api, log)
+	b.leads = newRoster(cfg.LeadUsergroup, cfg.LeadUsers, cfg.RosterTTL, api, log)
 	b.threads.init()
 	return b
 }
@@ -142,6 +164,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stopWork()
 	socketDone := make(chan error, 1)
 	go func() { socketDone <- sm.RunContext(ctx) }()
+	if b.cfg.SchedulePoll > 0 {
+		go b.scheduleLoop(ctx, work)
+	}
 
 	for {
 		select {

@@ -20,6 +20,9 @@ import (
 	"github.com/deescalate/deescalate/store"
 )
 
+// socketModeEvent is one event from the Socket Mode client.
+type socketModeEvent = socketmode.Event
+
 // acker is the part of the Socket Mode client the loop needs.
 type acker interface {
 	AckCtx(ctx context.Context, envelopeID string, payload any) error
@@ -104,18 +107,18 @@ func (b *Bot) accept(ctx, work context.Context, sm acker, evt socketmode.Event) 
 			defer func() { <-b.slots }()
 		}
 		ackCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		if err := sm.AckCtx(ackCtx, evt.Request.EnvelopeID, nil); err != nil {
-			b.log.Warn("ack failed", zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
-		}
-		cancel()
-		hctx, cancel := context.WithTimeout(work, b.cfg.EventTimeout)
-		defer cancel()
 		defer func() {
 			if r := recover(); r != nil {
 				b.log.Error("handler panicked; event dropped", zap.String("type", string(evt.Type)),
 					zap.String("envelope_id", evt.Request.EnvelopeID), zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
 			}
 		}()
+		if err := sm.AckCtx(ackCtx, evt.Request.EnvelopeID, b.ackPayload(evt)); err != nil {
+			b.log.Warn("ack failed", zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
+		}
+		cancel()
+		hctx, cancel := context.WithTimeout(work, b.cfg.EventTimeout)
+		defer cancel()
 		b.handle(hctx, evt)
 	}()
 }
@@ -168,7 +171,11 @@ func (b *Bot) handle(ctx context.Context, evt socketmode.Event) {
 		}
 		err = b.handleSlash(ctx, cmd)
 	case socketmode.EventTypeInteractive:
-		b.log.Debug("interaction not handled", zap.String("envelope_id", evt.Request.EnvelopeID))
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			return
+		}
+		err = b.handleInteraction(ctx, cb)
 	}
 	if err != nil {
 		b.log.Error("event failed", zap.String("type", string(evt.Type)), zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
@@ -191,9 +198,11 @@ func (b *Bot) handleEventsAPI(ctx context.Context, evt socketmode.Event) error {
 	case *slackevents.ReactionAddedEvent:
 		return b.onReaction(ctx, eventID, inner)
 	case *slackevents.SubteamMembersChangedEvent:
-		if inner.SubteamID == b.cfg.AgentUsergroup {
-			b.roster.forget()
-			b.log.Info("agent group changed; its members will be fetched again", zap.String("usergroup", inner.SubteamID))
+		for _, r := range []*roster{b.roster, b.onDuty, b.leads} {
+			if r.group != "" && inner.SubteamID == r.group {
+				r.forget()
+				b.log.Info("user group changed; its members will be fetched again", zap.String("usergroup", inner.SubteamID))
+			}
 		}
 	case *slackevents.AppUninstalledEvent, *slackevents.TokensRevokedEvent:
 		b.log.Error("the app was uninstalled or its tokens revoked: reinstall it and update SLACK_BOT_TOKEN", zap.String("event", ev.InnerEvent.Type))
@@ -347,9 +356,10 @@ func (b *Bot) commit(ctx context.Context, eventID string, snap store.Snapshot, e
 			}
 		}
 		next, nudges := b.coach.Observe(snap.Thread, ev)
+		sc := b.scheduleOf(snap.Thread, next)
 		claimed, err := b.store.Commit(ctx, store.Commit{
 			Thread: next, EventID: eventID, Version: snap.Version, Nudges: nudges, Cooldown: b.cfg.NudgeCooldown,
-			Now: ev.At, Messages: remember, User: fresh,
+			Now: ev.At, Messages: remember, User: fresh, Schedule: sc,
 		})
 		if errors.Is(err, store.ErrConflict) {
 			continue
@@ -357,6 +367,7 @@ func (b *Bot) commit(ctx context.Context, eventID string, snap store.Snapshot, e
 		if err != nil {
 			return coach.Thread{}, nil, err
 		}
+		b.unschedule(ctx, channel, thread, sc)
 		var send []coach.Nudge
 		for i, n := range nudges {
 			if claimed[i] {

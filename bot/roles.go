@@ -156,6 +156,24 @@ func (r *roster) has(ctx context.Context, id string) bool {
 	return r.members[id]
 }
 
+// all lists the roster: the fixed users and the group's members (fetched when stale).
+func (r *roster) all(ctx context.Context) []string {
+	out := slices.Clone(r.fixed)
+	if r.group == "" {
+		return out
+	}
+	r.has(ctx, "") // refresh the group when its list is stale
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for id := range r.members {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func (r *roster) lookup(id string) (member, fresh bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

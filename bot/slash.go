@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 )
@@ -10,6 +11,11 @@ import (
 // handleSlash answers /deescalate. The envelope was acknowledged already; the answer goes to
 // the command's response_url, privately.
 func (b *Bot) handleSlash(ctx context.Context, cmd slack.SlashCommand) error {
+	sub, _, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
+	switch strings.ToLower(sub) {
+	case "followups", "follow-ups", "followup", "promises":
+		return b.followups(ctx, cmd)
+	}
 	return b.respond(ctx, cmd.ResponseURL, helpBlocks(cmd.Command), "How to use "+cmd.Command)
 }
 
@@ -34,7 +40,8 @@ func helpBlocks(command string) []slack.Block {
 	body := fmt.Sprintf("*%s* helps you answer upset customers calmly. Everything it shows is visible only to you.\n"+
 		"• I watch the support channels I'm in and nudge you privately when a customer is upset.\n"+
 		"• React with :eyes: on a customer's message to take the thread; you get the nudges for it.\n"+
-		"• `%s help` shows this message.", "Deescalate", command)
+		"• When you promise a customer an update by a time, I remind you before it is due; `%s followups` lists your open promises.\n"+
+		"• `%s help` shows this message.", "Deescalate", command, command)
 	return []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, body, false, false), nil, nil,
 			slack.SectionBlockOptionBlockID(blockHelp)),

@@ -47,13 +47,14 @@ type Analysis struct {
 
 // Coach holds a playbook and judges messages with it. It is safe for concurrent use.
 type Coach struct {
-	pb    *Playbook
-	rules []Rule
+	pb     *Playbook
+	rules  []Rule
+	ledger Ledger
 }
 
-// New returns a coach for a playbook.
+// New returns a coach for a playbook, keeping the ledger with the default timings.
 func New(pb *Playbook) *Coach {
-	c := &Coach{pb: pb}
+	c := &Coach{pb: pb, ledger: DefaultLedger}
 	c.rules = c.Rules()
 	return c
 }

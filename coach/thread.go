@@ -26,6 +26,8 @@ type Thread struct {
 	Replies  int       `json:"replies,omitempty"`
 	Messages []Seen    `json:"messages,omitempty"`
 	Pending  []Nudge   `json:"pending,omitempty"`
+	Promise  *Pledge   `json:"promise,omitempty"` // the latest dated promise made in the thread
+	Wait     *Wait     `json:"wait,omitempty"`    // a customer message nobody has answered
 	Updated  time.Time `json:"updated"`
 }
 
@@ -102,6 +104,10 @@ func (c *Coach) Observe(t Thread, ev Event) (Thread, []Nudge) {
 	case Deleted:
 		t.Messages = slices.DeleteFunc(t.Messages, func(s Seen) bool { return s.TS == ev.TS })
 		t.Pending = slices.DeleteFunc(t.Pending, func(n Nudge) bool { return n.About == ev.TS })
+		cancelPledge(&t, ev.TS, ev.At)
+		if t.Wait != nil && t.Wait.TS == ev.TS {
+			t.Wait = nil
+		}
 	case Claimed:
 		if ev.Role != RoleAgent {
 			break
@@ -121,10 +127,17 @@ func (c *Coach) posted(t *Thread, ev Event) []Nudge {
 	var out []Nudge
 	switch ev.Role {
 	case RoleAgent:
-		// Whoever answers owns the thread; a nudge meant for "before the reply" is moot now.
+		// Whoever answers owns the thread; a nudge meant for "before the reply" is moot now, a
+		// waiting customer is answered, and an open promise is kept by this very post.
 		t.Owner = ev.User
 		t.Pending = nil
-		out = c.agentNudges(t, ev)
+		t.Wait = nil
+		settleByPost(t, ev.At)
+		var a Analysis
+		a, out = c.agentNudges(t, ev)
+		if p := a.Promise; p != nil && !p.Due.IsZero() {
+			c.pledge(t, ev, *p)
+		}
 	case RoleCustomer:
 		if t.Customer == "" {
 			t.Customer = ev.User
@@ -132,6 +145,9 @@ func (c *Coach) posted(t *Thread, ev Event) []Nudge {
 		a, findings := c.Review(Message{Text: ev.Text, Role: ev.Role, Now: ev.At, Zone: ev.Zone}, nil)
 		seen.Upset, seen.Intensity, seen.Asks, seen.Issues = a.Upset, a.Intensity, a.OutcomeQuestion, len(a.Issues)
 		out = c.customerNudges(t, ev, findings, nil)
+		if needsReply(a, strings.Contains(ev.Text, "?")) && (t.Wait == nil || t.Wait.Nudged) {
+			t.Wait = &Wait{TS: ev.TS, Since: ev.At, Due: ev.At.Add(c.ledger.WaitAck)}
+		}
 	}
 	t.Messages = append(t.Messages, seen)
 	if len(t.Messages) > maxSeen {
@@ -149,8 +165,20 @@ func (c *Coach) edited(t *Thread, ev Event) []Nudge {
 	s := &t.Messages[i]
 	if s.Role == RoleAgent {
 		// Checked again: what the edit fixed stays quiet; what is still there is held back by
-		// its cooldown; what is new is said.
-		return c.agentNudges(t, Event{Kind: Edited, TS: ev.TS, User: s.User, Role: RoleAgent, Text: ev.Text, At: ev.At, Zone: ev.Zone})
+		// its cooldown; what is new is said. A promise the edit removed is off; one it added
+		// or moved is the thread's promise now.
+		edit := Event{Kind: Edited, TS: ev.TS, User: s.User, Role: RoleAgent, Text: ev.Text, At: ev.At, Zone: ev.Zone}
+		a, out := c.agentNudges(t, edit)
+		p := a.Promise
+		switch {
+		case p == nil || p.Due.IsZero():
+			cancelPledge(t, ev.TS, ev.At)
+		case t.Promise.Open() && t.Promise.TS == ev.TS && t.Promise.Due.Equal(p.Due):
+			// Same promise, reworded: nothing to move.
+		case t.Promise == nil || !t.Promise.Open() || t.Promise.TS == ev.TS || t.Promise.Made.Before(s.At):
+			c.pledge(t, edit, *p)
+		}
+		return out
 	}
 	a, findings := c.Review(Message{Text: ev.Text, Role: s.Role, Now: ev.At, Zone: ev.Zone}, nil)
 	before := *s
@@ -191,7 +219,7 @@ func (c *Coach) customerNudges(t *Thread, ev Event, findings []Finding, before *
 
 // agentNudges reviews an agent's message against the last customer message before it and
 // returns the findings as nudges for that agent, while they can still edit.
-func (c *Coach) agentNudges(t *Thread, ev Event) []Nudge {
+func (c *Coach) agentNudges(t *Thread, ev Event) (Analysis, []Nudge) {
 	var reply *Reply
 	for i := len(t.Messages) - 1; i >= 0; i-- {
 		if s := t.Messages[i]; s.Role == RoleCustomer && s.TS != ev.TS {
@@ -199,7 +227,7 @@ func (c *Coach) agentNudges(t *Thread, ev Event) []Nudge {
 			break
 		}
 	}
-	_, findings := c.Review(Message{Text: ev.Text, Role: RoleAgent, Now: ev.At, Zone: ev.Zone}, reply)
+	a, findings := c.Review(Message{Text: ev.Text, Role: RoleAgent, Now: ev.At, Zone: ev.Zone}, reply)
 	var out []Nudge
 	for _, f := range findings {
 		n := Nudge{Rule: f.Rule, To: ev.User, About: ev.TS, At: ev.At, Cue: shortCue(f.Cue)}
@@ -208,7 +236,7 @@ func (c *Coach) agentNudges(t *Thread, ev Event) []Nudge {
 		}
 		out = append(out, n)
 	}
-	return out
+	return a, out
 }
 
 // maxCue bounds the words of a customer's message a nudge keeps to quote.

@@ -32,6 +32,15 @@ type Config struct {
 
 	PlaybookFile string `envconfig:"PLAYBOOK_FILE"`
 
+	ReminderLead    Duration `envconfig:"REMINDER_LEAD" default:"15m"`
+	WaitAck         Duration `envconfig:"WAIT_ACK" default:"10m"`
+	OnDutyUsergroup string   `envconfig:"ONDUTY_USERGROUP"`
+	OnDutyUsers     []string `envconfig:"ONDUTY_USERS"`
+	LeadUsergroup   string   `envconfig:"LEAD_USERGROUP"`
+	LeadUsers       []string `envconfig:"LEAD_USERS"`
+	LeadAlertAfter  Duration `envconfig:"LEAD_ALERT_AFTER" default:"0"`
+	SchedulePoll    Duration `envconfig:"SCHEDULE_POLL" default:"1s"`
+
 	NudgeCooldown   Duration `envconfig:"NUDGE_COOLDOWN" default:"30m"`
 	EventTimeout    Duration `envconfig:"EVENT_TIMEOUT" default:"10s"`
 	ShutdownTimeout Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s"`
@@ -162,14 +171,20 @@ func (c *Config) Validate(needSlack bool) error {
 			add("WATCH_CHANNELS: %q is neither a channel id (C0123ABCD) nor a channel name (support-acme)", ch)
 		}
 	}
-	c.AgentUsergroup = strings.TrimSpace(c.AgentUsergroup)
-	if c.AgentUsergroup != "" && !groupID.MatchString(c.AgentUsergroup) {
-		add("AGENT_USERGROUP must be a user group id such as S0123ABCD, got %q", c.AgentUsergroup)
-	}
-	c.AgentUsers = cleanList(c.AgentUsers)
-	for _, u := range c.AgentUsers {
-		if !userID.MatchString(u) {
-			add("AGENT_USERS: %q is not a user id (U0123ABCD)", u)
+	for _, g := range []struct {
+		name  string
+		group *string
+		users *[]string
+	}{{"AGENT", &c.AgentUsergroup, &c.AgentUsers}, {"ONDUTY", &c.OnDutyUsergroup, &c.OnDutyUsers}, {"LEAD", &c.LeadUsergroup, &c.LeadUsers}} {
+		*g.group = strings.TrimSpace(*g.group)
+		if *g.group != "" && !groupID.MatchString(*g.group) {
+			add("%s_USERGROUP must be a user group id such as S0123ABCD, got %q", g.name, *g.group)
+		}
+		*g.users = cleanList(*g.users)
+		for _, u := range *g.users {
+			if !userID.MatchString(u) {
+				add("%s_USERS: %q is not a user id (U0123ABCD)", g.name, u)
+			}
 		}
 	}
 	c.ClaimReaction = strings.Trim(strings.TrimSpace(c.ClaimReaction), ":")
@@ -186,6 +201,10 @@ func (c *Config) Validate(needSlack bool) error {
 		{"EVENT_TIMEOUT", c.EventTimeout, time.Second, 5 * time.Minute},
 		{"SHUTDOWN_TIMEOUT", c.ShutdownTimeout, time.Second, 10 * time.Minute},
 		{"RETENTION", c.Retention, time.Hour, 366 * 24 * time.Hour},
+		{"REMINDER_LEAD", c.ReminderLead, time.Minute, 24 * time.Hour},
+		{"WAIT_ACK", c.WaitAck, time.Minute, 24 * time.Hour},
+		{"LEAD_ALERT_AFTER", c.LeadAlertAfter, 0, 7 * 24 * time.Hour},
+		{"SCHEDULE_POLL", c.SchedulePoll, 100 * time.Millisecond, time.Minute},
 	}
 	for _, d := range durations {
 		switch {
@@ -194,6 +213,10 @@ func (c *Config) Validate(needSlack bool) error {
 		case d.d.Duration < d.min || d.d.Duration > d.max:
 			add("%s must be between %s and %s, got %s", d.name, fmtDuration(d.min), fmtDuration(d.max), d.d.raw)
 		}
+	}
+
+	if c.LeadAlertAfter.Duration > 0 && c.LeadUsergroup == "" && len(c.LeadUsers) == 0 {
+		add("LEAD_ALERT_AFTER is set but no lead is: set LEAD_USERGROUP or LEAD_USERS (or leave LEAD_ALERT_AFTER at 0)")
 	}
 
 	c.LogLevel = strings.ToLower(strings.TrimSpace(c.LogLevel))

@@ -42,6 +42,31 @@ func (k keys) message(channel, ts string) string {
 // user caches a Slack user's profile (zone, team, guest flags).
 func (k keys) user(id string) string { return k.prefix + ":user:" + safe(id) }
 
+// The schedule: every timer of every thread, in one hash tag so one script can claim due
+// timers atomically (in a Redis Cluster they share a slot).
+func (k keys) schedTag() string { return k.prefix + ":{sched}" }
+
+// due holds timers waiting for their time: member "name|channel|thread", score the due time
+// in ms.
+func (k keys) due() string { return k.schedTag() + ":due" }
+
+// inflight holds timers a replica claimed, scored by when its lease runs out.
+func (k keys) inflight() string { return k.schedTag() + ":inflight" }
+
+// attempts counts failed attempts per timer member, for the backoff.
+func (k keys) attempts() string { return k.schedTag() + ":attempts" }
+
+// sent marks a timer whose message is being or was sent, so a retry never sends it twice.
+func (k keys) sent(member string) string { return k.schedTag() + ":sent:" + member }
+
+// agentPromises indexes an agent's open promises: member "channel|thread", score due (ms).
+func (k keys) agentPromises(agent string) string { return k.schedTag() + ":agent:" + safe(agent) }
+
+// member names a timer of a thread in the schedule.
+func member(name, channel, thread string) string {
+	return safe(name) + "|" + safe(channel) + "|" + safe(thread)
+}
+
 // safe returns id unchanged when it looks like a Slack id or timestamp, and a hash of it
 // otherwise, so no id can reach outside its place in a key.
 func safe(id string) string {

@@ -159,7 +159,7 @@ func (s *Store) pipelined(ctx context.Context, fill func(redis.Pipeliner)) error
 }
 
 // scripts lists every script, for loading after Redis forgot them.
-var scripts = []*redis.Script{beginScript, commitScript}
+var scripts = []*redis.Script{beginScript, commitScript, claimScript, retryScript}
 
 func (s *Store) loadScripts(ctx context.Context) error {
 	for _, sc := range scripts {
@@ -207,6 +207,9 @@ type Commit struct {
 	Messages []string
 	// User is a freshly fetched profile to cache.
 	User *User
+	// Schedule carries the thread's timer changes: its additions ride in the same round
+	// trip; after a successful commit, the caller applies its removals with Unschedule.
+	Schedule *Schedule
 }
 
 // Commit saves a thread and claims its nudges' cooldowns atomically, in one round trip. It
@@ -235,6 +238,7 @@ func (s *Store) Commit(ctx context.Context, c Commit) ([]bool, error) {
 				pipe.Set(ctx, s.keys.user(c.User.ID), b, s.opts.UserTTL)
 			}
 		}
+		s.scheduleAdds(ctx, pipe, t.Channel, t.TS, c.Schedule)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save thread %s/%s: %w", t.Channel, t.TS, err)

@@ -109,6 +109,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + user}})
+	case "conversations.members":
+		s.conversationsMembers(w, method, args)
 	case "conversations.replies":
 		s.conversationsReplies(w, method, args)
 	case "chat.postEphemeral":
@@ -128,7 +130,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.viewsUpdate(w, method, args, raw)
 	case "views.publish":
 		view := viewOf(raw)
-		s.record(Call{Method: method, Args: args, User: args["user_id"], Blocks: blocksOf(view["blocks"])})
+		s.record(Call{Method: method, Args: args, User: args["user_id"], Blocks: blocksOf(view["blocks"]), TS: "VHOME" + args["user_id"]})
 		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": "VHOME" + args["user_id"], "hash": "h"}})
 	default:
 		s.record(Call{Method: method, Args: args})
@@ -210,6 +212,29 @@ func (s *Server) conversationsInfo(w http.ResponseWriter, method string, args ma
 		"id": c.ID, "name": c.Name, "is_channel": !c.Private, "is_group": c.Private, "is_private": c.Private,
 		"is_member": true, "is_shared": c.Shared, "is_ext_shared": c.Shared, "num_members": len(c.Members),
 	}})
+}
+
+// conversationsMembers lists a channel's members, two per page when asked for small pages,
+// so that callers' pagination is exercised.
+func (s *Server) conversationsMembers(w http.ResponseWriter, method string, args map[string]string) {
+	s.record(Call{Method: method, Args: args, Channel: args["channel"]})
+	c, ok := s.Channel(args["channel"])
+	if !ok {
+		slackError(w, "channel_not_found")
+		return
+	}
+	from, _ := strconv.Atoi(args["cursor"])
+	n, err := strconv.Atoi(args["limit"])
+	if err != nil || n <= 0 {
+		n = 100
+	}
+	from = min(max(from, 0), len(c.Members))
+	to := min(from+n, len(c.Members))
+	next := ""
+	if to < len(c.Members) {
+		next = strconv.Itoa(to)
+	}
+	writeJSON(w, map[string]any{"ok": true, "members": c.Members[from:to], "response_metadata": map[string]any{"next_cursor": next}})
 }
 
 func (s *Server) conversationsReplies(w http.ResponseWriter, method string, args map[string]string) {
@@ -319,7 +344,7 @@ func (s *Server) viewsOpen(w http.ResponseWriter, method string, args map[string
 		s.views[ext] = tr.user
 	}
 	s.mu.Unlock()
-	s.record(Call{Method: method, Args: args, User: tr.user, Channel: tr.channel, Blocks: blocksOf(view["blocks"])})
+	s.record(Call{Method: method, Args: args, User: tr.user, Channel: tr.channel, Blocks: blocksOf(view["blocks"]), TS: id})
 	view["id"], view["hash"] = id, "h1"
 	writeJSON(w, map[string]any{"ok": true, "view": view})
 }
@@ -338,7 +363,7 @@ func (s *Server) viewsUpdate(w http.ResponseWriter, method string, args map[stri
 		slackError(w, "not_found")
 		return
 	}
-	s.record(Call{Method: method, Args: args, User: user, Blocks: blocksOf(view["blocks"])})
+	s.record(Call{Method: method, Args: args, User: user, Blocks: blocksOf(view["blocks"]), TS: id})
 	view["id"], view["hash"] = id, "h2"
 	writeJSON(w, map[string]any{"ok": true, "view": view})
 }

@@ -3,6 +3,7 @@ package fakeslack
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -229,12 +230,14 @@ func (s *Server) Shortcut(user, channel, ts, callbackID string) (Delivery, error
 
 // Press has a user press a button (or pick an option) the app put in a message, a view or App
 // Home: the newest one visible to that user with that action id. Value overrides the
-// element's value when it is not empty.
+// element's value when it is not empty. When the element is an input of a modal, the user
+// fills it in with value and submits the modal (view_submission); a datetimepicker takes
+// an RFC 3339 time or Unix seconds.
 func (s *Server) Press(user, actionID, value string) (Delivery, error) {
 	calls := s.Calls()
 	for i := len(calls) - 1; i >= 0; i-- {
 		c := calls[i]
-		if c.User != user {
+		if c.User != user || c.Err != "" {
 			continue
 		}
 		for _, b := range c.Blocks {
@@ -242,15 +245,97 @@ func (s *Server) Press(user, actionID, value string) (Delivery, error) {
 				if el["action_id"] != actionID {
 					continue
 				}
+				blockID, _ := b["block_id"].(string)
+				if b["type"] == "input" {
+					return s.submitView(c, user, blockID, actionID, value)
+				}
 				if value == "" {
 					value, _ = el["value"].(string)
 				}
-				blockID, _ := b["block_id"].(string)
 				return s.sendAction(c, user, actionID, blockID, value), nil
 			}
 		}
 	}
-	return Delivery{}, fmt.Errorf("no button %q was shown to %s", actionID, user)
+	return Delivery{}, fmt.Errorf("no button or input %q was shown to %s", actionID, user)
+}
+
+// submitView sends the view_submission of a modal, with every input at its initial value
+// except the one the user filled in.
+func (s *Server) submitView(c Call, user, blockID, actionID, value string) (Delivery, error) {
+	var view map[string]any
+	if err := json.Unmarshal([]byte(c.Args["view"]), &view); err != nil {
+		return Delivery{}, fmt.Errorf("the view of call %d does not parse: %w", c.Seq, err)
+	}
+	values := map[string]any{}
+	for _, b := range c.Blocks {
+		if b["type"] != "input" {
+			continue
+		}
+		bid, _ := b["block_id"].(string)
+		el, _ := b["element"].(map[string]any)
+		aid, _ := el["action_id"].(string)
+		v := ""
+		if bid == blockID && aid == actionID {
+			v = value
+		}
+		st, err := inputState(el, v)
+		if err != nil {
+			return Delivery{}, fmt.Errorf("input %q: %w", aid, err)
+		}
+		values[bid] = map[string]any{aid: st}
+	}
+	u, _ := s.User(user)
+	trig, _ := s.newInteraction(user, c.Channel, "")
+	view["id"], view["hash"], view["state"] = c.TS, "h1", map[string]any{"values": values}
+	payload, _ := json.Marshal(map[string]any{
+		"type": "view_submission", "user": map[string]any{"id": user, "username": u.Name, "name": u.Name, "team_id": s.opts.TeamID},
+		"api_app_id": s.opts.AppID, "token": "fake-verification", "trigger_id": trig,
+		"team": map[string]any{"id": s.opts.TeamID, "domain": "fake"}, "view": view, "response_urls": []any{},
+	})
+	return Delivery{ID: s.Send("interactive", payload)}, nil
+}
+
+// inputState is the state Slack reports for an input element holding v (its initial value
+// when v is empty).
+func inputState(el map[string]any, v string) (map[string]any, error) {
+	typ, _ := el["type"].(string)
+	st := map[string]any{"type": typ}
+	switch typ {
+	case "datetimepicker":
+		secs, _ := el["initial_date_time"].(float64)
+		if v != "" {
+			if t, err := time.Parse(time.RFC3339, v); err == nil {
+				secs = float64(t.Unix())
+			} else if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				secs = float64(n)
+			} else {
+				return nil, fmt.Errorf("%q is neither an RFC 3339 time nor Unix seconds", v)
+			}
+		}
+		st["selected_date_time"] = int64(secs)
+	case "datepicker":
+		st["selected_date"] = pick(v, el["initial_date"])
+	case "timepicker":
+		st["selected_time"] = pick(v, el["initial_time"])
+	case "static_select":
+		if v == "" {
+			if o, ok := el["initial_option"].(map[string]any); ok {
+				v, _ = o["value"].(string)
+			}
+		}
+		st["selected_option"] = map[string]any{"value": v, "text": map[string]any{"type": "plain_text", "text": v}}
+	default:
+		st["value"] = pick(v, el["initial_value"])
+	}
+	return st, nil
+}
+
+func pick(v string, initial any) string {
+	if v != "" {
+		return v
+	}
+	s, _ := initial.(string)
+	return s
 }
 
 func (s *Server) sendAction(c Call, user, actionID, blockID, value string) Delivery {
@@ -267,8 +352,8 @@ func (s *Server) sendAction(c Call, user, actionID, blockID, value string) Deliv
 	}
 	switch c.Method {
 	case "views.open", "views.update", "views.push", "views.publish":
-		p["container"] = map[string]any{"type": "view", "view_id": c.Args["view_id"]}
-		p["view"] = map[string]any{"id": c.Args["view_id"], "type": "modal"}
+		p["container"] = map[string]any{"type": "view", "view_id": c.TS}
+		p["view"] = map[string]any{"id": c.TS, "type": "modal"}
 	default:
 		p["response_url"] = respURL
 		p["channel"] = map[string]any{"id": c.Channel}

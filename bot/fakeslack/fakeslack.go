@@ -70,7 +70,7 @@ type Call struct {
 	Text     string
 	Blocks   []map[string]any // the message's or view's blocks
 	BlockIDs []string
-	TS       string // the ts the server gave a posted message
+	TS       string // the ts the server gave a posted message; for views.open and views.push, the view's id
 	Err      string // the error the server answered with, if it refused the call
 }
 

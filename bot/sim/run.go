@@ -105,6 +105,9 @@ func (sc *Scenario) env() map[string]string {
 	if env["AGENT_USERGROUP"] == "" && env["AGENT_USERS"] == "" {
 		env["AGENT_USERGROUP"] = AgentGroup
 	}
+	if env["LEAD_USERGROUP"] == "" && env["LEAD_USERS"] == "" {
+		env["LEAD_USERGROUP"] = LeadGroup
+	}
 	return env
 }
 
@@ -132,6 +135,7 @@ func Run(ctx context.Context, sc *Scenario, o Options) error {
 		return err
 	}
 	defer st.Close()
+	w.store = st
 	defer func() {
 		// The run's keys are its own (a private prefix); leave a shared Redis clean.
 		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -148,6 +152,7 @@ func Run(ctx context.Context, sc *Scenario, o Options) error {
 		cfg := setup.Bot
 		cfg.Now = clock.Now
 		cfg.PingInterval = time.Minute
+		cfg.SchedulePoll = -1 // the simulator runs the schedule as its clock passes each due time
 		b := bot.New(cfg, api, st, setup.Coach, o.Log.With(zap.Int("replica", i)))
 		w.bots = append(w.bots, b)
 		wg.Go(func() {
@@ -184,8 +189,41 @@ type world struct {
 	fake  *fakeslack.Server
 	clock *Clock
 	bots  []*bot.Bot
+	store *store.Store
 	o     Options
 	seen  int // calls already reported
+}
+
+// maxFirings bounds the timer rounds between two events, against a schedule that never empties.
+const maxFirings = 100000
+
+// runSchedule moves the clock through every timer due up to until, each at its own time,
+// and has every replica run the schedule there (they compete for each timer, as in
+// production), reporting the calls it caused.
+func (w *world) runSchedule(ctx context.Context, until time.Time) error {
+	for range maxFirings {
+		next, ok, err := w.store.NextDue(ctx)
+		if err != nil {
+			return err
+		}
+		if !ok || next.After(until) {
+			return nil
+		}
+		if next.After(w.clock.Now()) {
+			w.clock.Set(next)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(w.bots))
+		for i, b := range w.bots {
+			wg.Go(func() { _, errs[i] = b.RunDue(ctx) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		w.report()
+	}
+	return errors.New("the schedule kept firing: more than 100000 rounds between two events")
 }
 
 func (w *world) populate() {
@@ -223,6 +261,9 @@ func (w *world) populate() {
 // play moves the clock to an event, delivers it, waits until every bot is idle and reports
 // the calls it caused.
 func (w *world) play(ctx context.Context, ev Event) error {
+	if err := w.runSchedule(ctx, ev.Time); err != nil {
+		return err
+	}
 	w.clock.Set(ev.Time)
 	if w.o.OnEvent != nil {
 		w.o.OnEvent(ev)

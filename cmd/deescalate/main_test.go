@@ -168,7 +168,7 @@ func TestScenarios(t *testing.T) {
 
 func TestSimulateOnTheEmbeddedRedis(t *testing.T) {
 	clearConfig(t)
-	checkScenario(t, "testdata/scenarios/first-contact-rules.json")
+	checkScenario(t, "testdata/scenarios/first-contact.json")
 }
 
 func TestInvalidScenarioExitsWith2(t *testing.T) {

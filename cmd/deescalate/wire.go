@@ -66,10 +66,13 @@ func parts(c config.Config) (bot.Config, store.Options, *coach.Coach, error) {
 	if err != nil {
 		return bot.Config{}, store.Options{}, nil, err
 	}
+	co = co.WithLedger(coach.Ledger{ReminderLead: c.ReminderLead.Duration, WaitAck: c.WaitAck.Duration, LeadAfter: c.LeadAlertAfter.Duration})
 	bc := bot.Config{
 		WatchChannels: c.WatchChannels, AgentUsergroup: c.AgentUsergroup, AgentUsers: c.AgentUsers,
 		ClaimReaction: c.ClaimReaction, NudgeCooldown: c.NudgeCooldown.Duration,
 		EventTimeout: c.EventTimeout.Duration, ShutdownTimeout: c.ShutdownTimeout.Duration,
+		OnDutyUsergroup: c.OnDutyUsergroup, OnDutyUsers: c.OnDutyUsers,
+		LeadUsergroup: c.LeadUsergroup, LeadUsers: c.LeadUsers, SchedulePoll: c.SchedulePoll.Duration,
 	}
 	so := store.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, Retention: c.Retention.Duration}
 	return bc, so, co, nil

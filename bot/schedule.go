@@ -1,0 +1,224 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
+)
+
+// The scheduler: every replica polls Redis for due timers (reminders, overdue notices, a
+// lead's heads-up, waits running out). A claim hands each timer to one replica alone; the
+// replica checks it against the thread's state (a kept or moved promise makes it stale),
+// marks its message as being sent (the idempotency key), sends it, records the new state and
+// finishes the timer. A failed send goes back on the schedule with backoff; a replica that
+// dies mid-way loses its lease and another one finishes the job without sending twice.
+
+const (
+	claimBatch       = 50 // timers claimed per round trip
+	fireParallel     = 8  // timers handled at once per replica
+	maxTimerAttempts = 6  // then the notice is dropped (30 s, 1, 2, 4, 8 min of backoff)
+	maxRecipients    = 20 // on-duty agents nudged about one wait, at most
+	snoozeFor        = 30 * time.Minute
+	retryBase        = 30 * time.Second
+)
+
+// lease is how long a claimed timer stays with its replica: enough to send and record it.
+func (b *Bot) lease() time.Duration { return max(3*b.cfg.EventTimeout, 30*time.Second) }
+
+// scheduleLoop runs RunDue every SchedulePoll until ctx ends.
+func (b *Bot) scheduleLoop(ctx, work context.Context) {
+	tick := time.NewTicker(b.cfg.SchedulePoll)
+	defer tick.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for {
+			n, err := b.runDue(ctx, work)
+			if err != nil {
+				if !failing {
+					b.log.Warn("scheduler: cannot claim due timers; retrying", zap.Error(err))
+				}
+				failing = true
+				break
+			}
+			if failing {
+				b.log.Info("scheduler: claiming due timers again")
+				failing = false
+			}
+			if n < claimBatch {
+				break
+			}
+		}
+	}
+}
+
+// RunDue handles the timers due by now and returns how many it claimed. The scheduler loop
+// calls it; a simulation calls it itself as its virtual clock passes each due time.
+func (b *Bot) RunDue(ctx context.Context) (int, error) { return b.runDue(ctx, ctx) }
+
+func (b *Bot) runDue(ctx, work context.Context) (int, error) {
+	now := b.now()
+	due, err := b.store.Claim(ctx, now, claimBatch, b.lease())
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	sem := make(chan struct{}, fireParallel)
+	var wg sync.WaitGroup
+	for _, d := range due {
+		sem <- struct{}{}
+		b.inflight.add()
+		wg.Go(func() {
+			defer b.inflight.done()
+			defer func() { <-sem }()
+			tctx, cancel := context.WithTimeout(work, b.cfg.EventTimeout)
+			defer cancel()
+			defer func() {
+				if r := recover(); r != nil {
+					b.log.Error("timer handler panicked; the timer will be tried again after its lease", zap.String("timer", d.Name), zap.Any("panic", r))
+				}
+			}()
+			b.fire(tctx, d, now)
+		})
+	}
+	wg.Wait()
+	return len(due), nil
+}
+
+// fire handles one claimed timer.
+func (b *Bot) fire(ctx context.Context, d store.Due, now time.Time) {
+	log := b.log.With(zap.String("timer", d.Name), zap.String("channel", d.Channel), zap.String("thread_ts", d.Thread))
+	kind, version, at, ok := coach.ParseTimerName(d.Name)
+	if !ok {
+		log.Warn("timer with an unreadable name dropped")
+		b.finish(ctx, log, d)
+		return
+	}
+	tm := coach.Timer{Kind: kind, Version: version, At: at}
+	snap, err := b.store.Load(ctx, d.Channel, d.Thread)
+	if err != nil {
+		b.retry(ctx, log, d, true, err)
+		return
+	}
+	_, notices, ok := b.coach.Fire(snap.Thread, tm, now)
+	if !ok {
+		log.Debug("stale timer dropped")
+		b.finish(ctx, log, d)
+		return
+	}
+	if len(notices) > 0 {
+		first, err := b.store.Sending(ctx, d)
+		if err != nil {
+			b.retry(ctx, log, d, true, err)
+			return
+		}
+		if !first {
+			log.Info("notice was sent by an earlier attempt; recording it")
+		} else if err := b.deliver(ctx, log, snap.Thread, notices, now); err != nil {
+			b.retry(ctx, log, d, true, err)
+			return
+		}
+	}
+	if err := b.record(ctx, d.Channel, d.Thread, tm, now); err != nil {
+		b.retry(ctx, log, d, false, err)
+		return
+	}
+	b.finish(ctx, log, d)
+}
+
+// record saves what a fired timer changed in its thread (a notice went out, a promise was
+// written off), with the schedule's changes.
+func (b *Bot) record(ctx context.Context, channel, thread string, tm coach.Timer, now time.Time) error {
+	unlock, err := b.threads.lock(ctx, channel, thread)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for range commitAttempts {
+		snap, err := b.store.Load(ctx, channel, thread)
+		if err != nil {
+			return err
+		}
+		next, _, ok := b.coach.Fire(snap.Thread, tm, now)
+		if !ok {
+			return nil // the thread moved on meanwhile (an agent posted): nothing left to record
+		}
+		sc := b.scheduleOf(snap.Thread, next)
+		_, err = b.store.Commit(ctx, store.Commit{Thread: next, Version: snap.Version, Now: now, Schedule: sc})
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		b.unschedule(ctx, channel, thread, sc)
+		return nil
+	}
+	return fmt.Errorf("thread %s/%s kept changing", channel, thread)
+}
+
+func (b *Bot) finish(ctx context.Context, log *zap.Logger, d store.Due) {
+	if err := b.store.Done(context.WithoutCancel(ctx), d); err != nil {
+		log.Warn("could not finish a timer; it will be checked again after its lease", zap.Error(err))
+	}
+}
+
+// retry puts a failed timer back with exponential backoff, or drops it after
+// maxTimerAttempts.
+func (b *Bot) retry(ctx context.Context, log *zap.Logger, d store.Due, unsent bool, cause error) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	n, err := b.store.Retry(rctx, d, b.now(), retryBase, unsent)
+	if err != nil {
+		log.Error("timer failed and could not be re-queued; it will be tried again after its lease", zap.NamedError("cause", cause), zap.Error(err))
+		return
+	}
+	if n >= maxTimerAttempts {
+		log.Error("timer failed too many times; dropped", zap.Int("attempts", n), zap.Error(cause))
+		b.finish(rctx, log, d)
+		return
+	}
+	log.Warn("timer failed; trying again later", zap.Int("attempt", n), zap.Duration("in", retryBase<<(n-1)), zap.Error(cause))
+}
+
+// scheduleOf is what moving a thread from before to after changes in the schedule.
+func (b *Bot) scheduleOf(before, after coach.Thread) *store.Schedule {
+	add, remove := coach.DiffTimers(b.coach.Timers(before), b.coach.Timers(after))
+	sc := &store.Schedule{}
+	for _, t := range add {
+		sc.Add = append(sc.Add, store.Timer{Name: t.Name(), At: t.At})
+	}
+	for _, t := range remove {
+		sc.Remove = append(sc.Remove, t.Name())
+	}
+	bp, ap := before.Promise, after.Promise
+	if ap.Open() && !(bp.Open() && bp.Agent == ap.Agent && bp.Due.Equal(ap.Due)) {
+		sc.List = &store.Listing{Agent: ap.Agent, Due: ap.Due}
+	}
+	if bp.Open() && !(ap.Open() && ap.Agent == bp.Agent) {
+		sc.Unlist = []string{bp.Agent}
+	}
+	if sc.Empty() {
+		return nil
+	}
+	return sc
+}
+
+// unschedule applies a committed schedule's removals; a failure only leaves stale timers,
+// which are dropped when they fire.
+func (b *Bot) unschedule(ctx context.Context, channel, thread string, sc *store.Schedule) {
+	if err := b.store.Unschedule(context.WithoutCancel(ctx), channel, thread, sc); err != nil {
+		b.log.Warn("could not take stale timers off the schedule; they will be dropped when due", zap.String("channel", channel),
+			zap.String("thread_ts", thread), zap.Error(err))
+	}
+}
