@@ -449,8 +449,12 @@ func (b *Bot) reply(ctx context.Context, responseURL string, replace bool, kind,
 	return nil
 }
 
-// plainText strips mrkdwn emphasis for notification text.
-func plainText(s string) string { return strings.NewReplacer("*", "", "_", "").Replace(s) }
+// plainText turns mrkdwn into notification text: no emoji codes, no bold.
+func plainText(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(emojiCode.ReplaceAllString(s, ""), "*", ""))
+}
+
+var emojiCode = regexp.MustCompile(`:[a-z0-9_+-]+:`)
 
 // moveMeta is what the "need more time" modal carries to its submission.
 type moveMeta struct {
@@ -489,7 +493,8 @@ func (b *Bot) openMoveModal(ctx context.Context, cb slack.InteractionCallback, r
 		Submit: slack.NewTextBlockObject(slack.PlainTextType, "Move it", false, false),
 		Close:  slack.NewTextBlockObject(slack.PlainTextType, "Cancel", false, false),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, intro, false, false), nil, nil, slack.SectionBlockOptionBlockID("promise")),
+			// The modal goes on from the message its button was in, and keeps its kind.
+			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, intro, false, false), nil, nil, slack.SectionBlockOptionBlockID(r.kind)),
 			slack.NewInputBlock(moveInput, slack.NewTextBlockObject(slack.PlainTextType, "New time", false, false), nil, picker),
 		}},
 	}

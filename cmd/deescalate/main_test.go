@@ -67,6 +67,10 @@ func matches(l line, kind, user, method, channel string) bool {
 var offsetRE = regexp.MustCompile(`(\d+(?:\.\d+)?)([dhms])`)
 
 func offset(start time.Time, s string) time.Time {
+	if !strings.HasPrefix(s, "+") {
+		t, _ := time.Parse(time.RFC3339, s)
+		return t
+	}
 	unit := map[string]time.Duration{"d": 24 * time.Hour, "h": time.Hour, "m": time.Minute, "s": time.Second}
 	var d time.Duration
 	for _, m := range offsetRE.FindAllStringSubmatch(s, -1) {
