@@ -44,6 +44,7 @@ type harness struct {
 	store *store.Store
 	bots  []*bot.Bot
 	logs  *observer.ObservedLogs
+	log   *zap.Logger
 	stop  context.CancelFunc
 	wg    sync.WaitGroup
 	errs  chan error
@@ -82,7 +83,7 @@ func start(t *testing.T, cfg bot.Config, replicas int) *harness {
 	}
 	h.store = st
 	core, logs := observer.New(zap.DebugLevel)
-	h.logs = logs
+	h.logs, h.log = logs, zap.New(core)
 	ctx, stop := context.WithCancel(context.Background())
 	h.stop = stop
 	for i := range replicas {
@@ -114,6 +115,56 @@ func start(t *testing.T, cfg bot.Config, replicas int) *harness {
 		}
 	}
 	return h
+}
+
+// replica starts one more bot on the harness's fake Slack and Redis and returns a function
+// that stops it (as SIGTERM does) and waits until it has.
+func (h *harness) replica(cfg bot.Config) func() {
+	h.t.Helper()
+	api := slack.New(h.fake.BotToken(), slack.OptionAPIURL(h.fake.APIURL()), slack.OptionAppLevelToken(h.fake.AppToken()))
+	b := bot.New(cfg, api, h.store, coach.New(coach.DefaultPlaybook()), h.log.With(zap.String("replica", "late")))
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for !b.Connected() {
+		if wctx.Err() != nil {
+			h.t.Fatal("late replica never connected")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	h.bots = append(h.bots, b)
+	var once sync.Once
+	stopped := func() {
+		once.Do(func() {
+			stop()
+			if err := <-done; err != nil {
+				h.t.Errorf("late replica stopped with an error: %v", err)
+			}
+			h.bots = slices.DeleteFunc(h.bots, func(x *bot.Bot) bool { return x == b })
+		})
+	}
+	h.t.Cleanup(stopped)
+	return stopped
+}
+
+// clock is a settable clock the bots share, for schedules.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
 }
 
 // agentsConfig is the usual configuration: agents are the SAGENTS group.

@@ -182,10 +182,12 @@ func (s *Server) WaitConnections(ctx context.Context, n int) error {
 }
 
 // Disconnect sends every socket a disconnect frame (reason e.g. "refresh_requested"), as Slack
-// does before it recycles a connection.
+// does before it recycles a connection. Like Slack, it sends nothing more on those sockets
+// (acknowledgements still arrive on them until the app closes them).
 func (s *Server) Disconnect(reason string) {
 	s.mu.Lock()
 	conns := slices.Clone(s.conns)
+	s.conns = nil
 	s.mu.Unlock()
 	frame, _ := json.Marshal(map[string]any{"type": "disconnect", "reason": reason, "debug_info": map[string]any{"host": "fake"}})
 	for _, c := range conns {
