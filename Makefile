@@ -34,7 +34,9 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzFindPromise$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzResolveTime$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./bot/sim
+	go test -run '^$$' -fuzz '^FuzzParseTimerName$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME) ./bot
+	go test -run '^$$' -fuzz '^FuzzParseRef$$' -fuzztime $(FUZZTIME) ./bot
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -26,3 +26,24 @@ func FuzzReadMessage(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseRef feeds arbitrary button values to the reader: whatever it accepts must be one of
+// our kinds naming a channel and a thread, and must travel back unchanged.
+func FuzzParseRef(f *testing.F) {
+	for _, s := range []string{"reminder|CACME|1773151080.000100|3", "overdue|G0123|1.2|1", "followups|D1|1.1|0",
+		"reminder|CACME|1773151080.000100|3|x", "x|y|z|w", "", "||||", "reminder|cacme|1.1|1", "reminder|CACME|1.1|-4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, ok := parseRef(s)
+		if !ok {
+			return
+		}
+		if r.version < 1 || !refChannel.MatchString(r.channel) || !refTS.MatchString(r.thread) {
+			t.Fatalf("accepted %q as %+v", s, r)
+		}
+		if back, ok := parseRef(r.String()); !ok || back != r {
+			t.Fatalf("%q → %+v → %q → %+v, %v", s, r, r.String(), back, ok)
+		}
+	})
+}

@@ -282,3 +282,22 @@ func TestWhenAndMoveSay(t *testing.T) {
 		t.Errorf("MoveSay in the agent's zone = %q", say)
 	}
 }
+
+// FuzzParseTimerName feeds arbitrary member names of the schedule to the reader: what it
+// accepts must name a timer whose name reads back the same.
+func FuzzParseTimerName(f *testing.F) {
+	for _, s := range []string{"remind.3.1773157500000", "wait.0.1", "overdue.1.-5", "..", "a.b.c", "remind.1", "x.1.2.3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		kind, v, at, ok := ParseTimerName(s)
+		if !ok {
+			return
+		}
+		name := Timer{Kind: kind, Version: v, At: at}.Name()
+		k2, v2, at2, ok := ParseTimerName(name)
+		if !ok || k2 != kind || v2 != v || !at2.Equal(at) {
+			t.Fatalf("%q → %q → (%q %d %v %v)", s, name, k2, v2, at2, ok)
+		}
+	})
+}

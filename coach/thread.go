@@ -217,12 +217,22 @@ func (c *Coach) customerNudges(t *Thread, ev Event, findings []Finding, before *
 	return out
 }
 
-// agentNudges reviews an agent's message against the last customer message before it and
-// returns the findings as nudges for that agent, while they can still edit.
+// agentNudges reviews an agent's message against the customer message it answers and returns
+// the findings as nudges for that agent, while they can still edit. Only the first agent
+// message after a customer's is their answer: a follow-up in the same turn (an update, a
+// second thought) is not held to "name the feeling first" again.
 func (c *Coach) agentNudges(t *Thread, ev Event) (Analysis, []Nudge) {
 	var reply *Reply
-	for i := len(t.Messages) - 1; i >= 0; i-- {
-		if s := t.Messages[i]; s.Role == RoleCustomer && s.TS != ev.TS {
+	end := len(t.Messages)
+	if i := slices.IndexFunc(t.Messages, func(s Seen) bool { return s.TS == ev.TS }); i >= 0 {
+		end = i // an edit: what came before the edited message
+	}
+	for i := end - 1; i >= 0; i-- {
+		s := t.Messages[i]
+		if s.Role == RoleAgent {
+			break
+		}
+		if s.Role == RoleCustomer {
 			reply = &Reply{Upset: s.Upset, OutcomeQuestion: s.Asks}
 			break
 		}

@@ -1,6 +1,7 @@
 package coach
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,6 +164,35 @@ func TestObserveAgentRules(t *testing.T) {
 	worse.Text = "I'm so sorry. As I already said, billing is on it and I'll update you by 3pm today."
 	if _, ns := testCoach.Observe(th, worse); len(ns) != 1 || ns[0].Rule != "no-blame" {
 		t.Errorf("an edit that added blame: %+v", ns)
+	}
+}
+
+// TestObserveOnlyTheAnswerIsHeldToTheReply: the rules about answering a customer judge the
+// agent's first message after it; a later update in the same turn is not told to name the
+// feeling again, but the next customer message starts a new turn.
+func TestObserveOnlyTheAnswerIsHeldToTheReply(t *testing.T) {
+	th := Thread{Channel: "CACME", TS: "100.1"}
+	post := func(ts string, role Role, user, text string, at time.Duration) []string {
+		t.Helper()
+		var ns []Nudge
+		th, ns = testCoach.Observe(th, Event{Kind: Posted, TS: ts, User: user, Role: role, Text: text, At: t0.Add(at), Zone: time.UTC})
+		var got []string
+		for _, n := range ns {
+			got = append(got, n.Rule)
+		}
+		return got
+	}
+	facts := "The fix is deployed and the report is regenerated."
+	post("100.1", RoleCustomer, "UCHRIS", angry, 0)
+	if got := post("100.2", RoleAgent, "UANA", "I'm so sorry, that's maddening. Checking now.", time.Minute); len(got) != 0 {
+		t.Fatalf("a reply naming the feeling nudges %v", got)
+	}
+	if got := post("100.3", RoleAgent, "UANA", facts, 30*time.Minute); slices.Contains(got, "feelings-first") {
+		t.Errorf("an update after the answer is told to name the feeling again: %v", got)
+	}
+	post("100.4", RoleCustomer, "UCHRIS", "Still broken?! This is ridiculous.", 40*time.Minute)
+	if got := post("100.5", RoleAgent, "UANA", facts, 41*time.Minute); !slices.Contains(got, "feelings-first") {
+		t.Errorf("the answer to a new upset message is not held to feelings-first: %v", got)
 	}
 }
 

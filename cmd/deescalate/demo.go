@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ type viewer struct {
 	chans  map[string]string
 	zone   *time.Location
 	nudges int
+	last   time.Time // the latest event shown
 	err    error
 }
 
@@ -75,7 +77,7 @@ func (v *viewer) header() {
 }
 
 func (v *viewer) footer() {
-	v.printf("\n%d private nudge(s) sent; nothing was posted where a customer could see it.\n", v.nudges)
+	v.printf("\n%d private nudge(s) and reminder(s) sent; nothing was posted where a customer could see it.\n", v.nudges)
 	v.printf("Run it for real: README.md, \"Connect to a Slack workspace\".\n")
 }
 
@@ -97,6 +99,7 @@ func (v *viewer) who(id string) string {
 }
 
 func (v *viewer) event(ev sim.Event) {
+	v.last = ev.Time
 	at := ev.Time.In(v.zone).Format("15:04")
 	where := "#" + v.chans[ev.Channel]
 	switch ev.Type {
@@ -135,21 +138,54 @@ func (v *viewer) call(o sim.Output) {
 		how = o.Method + " for " + name
 	}
 	for _, k := range o.Kinds {
-		if strings.HasPrefix(k, "nudge:") {
+		if strings.HasPrefix(k, "nudge:") || k == "reminder" || k == "overdue" {
 			v.nudges++
 			break
 		}
 	}
+	if at, err := time.Parse(time.RFC3339, o.At); err == nil && !at.Before(v.last.Add(time.Minute)) {
+		// Timers fire between the channel's messages: show when.
+		v.printf("%s  (Deescalate, on its own)\n", at.In(v.zone).Format("15:04"))
+	}
 	v.printf("       ┃ %s · %s\n", how, strings.Join(o.Kinds, ", "))
 	for _, t := range o.Call.Texts() {
-		v.printf("%s\n", indent(plain(t), "       ┃ "))
+		v.printf("%s\n", indent(v.plain(t), "       ┃ "))
 	}
 }
 
-// plain strips the mrkdwn a terminal cannot show.
-func plain(s string) string {
-	s = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
-	return strings.NewReplacer("*", "", "_", "").Replace(s)
+var (
+	slackRef = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
+	emphasis = regexp.MustCompile(`(^|[\s(“"])[*_~]([^*_~\n]+)[*_~]`)
+	emoji    = map[string]string{":alarm_clock:": "⏰", ":warning:": "⚠", ":hourglass_flowing_sand:": "⏳", ":zzz:": "💤", ":rocket:": "🚀",
+		":white_check_mark:": "✅", ":memo:": "📝", ":bell:": "🔔"}
+)
+
+// plain renders the mrkdwn a terminal cannot show: mentions and channels by name, links by
+// their label, dates by their fallback text, emphasis markers dropped, a few emoji drawn.
+func (v *viewer) plain(s string) string {
+	s = slackRef.ReplaceAllStringFunc(s, func(m string) string {
+		sub := slackRef.FindStringSubmatch(m)
+		target, label := sub[1], sub[2]
+		switch {
+		case strings.HasPrefix(target, "@"):
+			if u, ok := v.users[target[1:]]; ok && u.Name != "" {
+				return "@" + u.Name
+			}
+		case strings.HasPrefix(target, "#"):
+			if name := v.chans[target[1:]]; name != "" {
+				return "#" + name
+			}
+		}
+		if label != "" {
+			return label
+		}
+		return target
+	})
+	s = emphasis.ReplaceAllString(s, "$1$2")
+	for code, glyph := range emoji {
+		s = strings.ReplaceAll(s, code, glyph)
+	}
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
 }
 
 func indent(s, prefix string) string {

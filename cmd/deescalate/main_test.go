@@ -201,9 +201,16 @@ func TestDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"only ana sees · nudge:pause", "private nudge(s) sent", "nothing was posted where a customer could see it"} {
+	for _, want := range []string{"only ana sees · nudge:pause", "DM to ana · reminder", "@chris an update by 11:30am",
+		"(Deescalate, on its own)", "nothing was posted where a customer could see it"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// The terminal shows names and labels, not Slack's markup.
+	for _, raw := range []string{"<@", "<#", "<http", ":alarm_clock:"} {
+		if strings.Contains(stdout, raw) {
+			t.Errorf("demo output shows raw mrkdwn %q:\n%s", raw, stdout)
 		}
 	}
 }
