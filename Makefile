@@ -35,6 +35,7 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzResolveTime$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./bot/sim
 	go test -run '^$$' -fuzz '^FuzzParseTimerName$$' -fuzztime $(FUZZTIME) ./coach
+	go test -run '^$$' -fuzz '^FuzzDraft$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME) ./bot
 	go test -run '^$$' -fuzz '^FuzzParseRef$$' -fuzztime $(FUZZTIME) ./bot
 

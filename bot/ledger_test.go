@@ -213,7 +213,7 @@ func TestNeedMoreTimeRejectsAPastTimeAndMovesThePromise(t *testing.T) {
 	}
 	text := strings.Join(draft.Texts(), " ")
 	// chris is in London: the suggested message names his time, 5pm GMT.
-	if draft.User != ana || !strings.Contains(text, "1pm today") || !strings.Contains(text, "5pm today GMT") {
+	if draft.User != ana || !strings.Contains(text, "1pm today") || !strings.Contains(text, "5pm GMT today") {
 		t.Errorf("draft DM to %s: %q", draft.User, text)
 	}
 	clk.Set(t0.Add(62 * time.Minute))

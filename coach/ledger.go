@@ -354,7 +354,8 @@ func Minutes(d time.Duration) string {
 }
 
 // When writes a moment for the person in zone, relative to now: "3:30pm today",
-// "11am tomorrow", "11am Wednesday 18 March". Zone abbreviations are added with zone set
+// "11am tomorrow", "11am Wednesday 18 March" ("11am GMT tomorrow" with the zone). Zone
+// abbreviations are added with zone set
 // apart from the reader's own (withZone), as a message to a customer in another country needs.
 func When(t, now time.Time, zone *time.Location, withZone bool) string {
 	if zone == nil {
@@ -363,6 +364,11 @@ func When(t, now time.Time, zone *time.Location, withZone bool) string {
 	lt, ln := t.In(zone), now.In(zone)
 	day := func(x time.Time) time.Time { return time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, zone) }
 	s := clockMinutes(lt)
+	if withZone {
+		// The zone goes with the clock, "3pm GMT tomorrow", the order FindPromise reads back.
+		abbr, _ := lt.Zone()
+		s += " " + abbr
+	}
 	switch days := int(day(lt).Sub(day(ln)).Round(24*time.Hour) / (24 * time.Hour)); days {
 	case 0:
 		s += " today"
@@ -370,10 +376,6 @@ func When(t, now time.Time, zone *time.Location, withZone bool) string {
 		s += " tomorrow"
 	default:
 		s += " " + lt.Format("Monday 2 January")
-	}
-	if withZone {
-		abbr, _ := lt.Zone()
-		s += " " + abbr
 	}
 	return s
 }

@@ -264,8 +264,8 @@ func TestWhenAndMoveSay(t *testing.T) {
 		want string
 	}{
 		{t0.Add(62 * time.Minute), ny, false, "11am today"},
-		{t0.Add(92 * time.Minute), ny, true, "11:30am today EDT"},
-		{t0.Add(62 * time.Minute), london, true, "3pm today GMT"},
+		{t0.Add(92 * time.Minute), ny, true, "11:30am EDT today"},
+		{t0.Add(62 * time.Minute), london, true, "3pm GMT today"},
 		{t0.Add(14*time.Hour + 2*time.Minute), ny, false, "12am tomorrow"},
 		{t0.Add(50 * time.Hour), london, false, "3:58pm Thursday 12 March"},
 	}
@@ -275,8 +275,12 @@ func TestWhenAndMoveSay(t *testing.T) {
 		}
 	}
 	say := MoveSay(Pledge{TS: "100.2"}, t0.Add(3*time.Hour+2*time.Minute), now, london, ny)
-	if !strings.Contains(say, "by 5pm today GMT") || strings.Contains(say, "{time}") {
+	if !strings.Contains(say, "by 5pm GMT today") || strings.Contains(say, "{time}") {
 		t.Errorf("MoveSay = %q", say)
+	}
+	// Posted by the agent (in New York), the line is read back as the moment it names.
+	if p, ok := FindPromise(say, now, ny); !ok || !p.Due.Equal(t0.Add(3*time.Hour+2*time.Minute).Truncate(time.Hour)) {
+		t.Errorf("MoveSay %q is read back as %+v, %v", say, p, ok)
 	}
 	if say := MoveSay(Pledge{TS: "100.2"}, t0.Add(3*time.Hour+2*time.Minute), now, nil, ny); !strings.Contains(say, "by 1pm today.") && !strings.Contains(say, "by 1pm today ") {
 		t.Errorf("MoveSay in the agent's zone = %q", say)

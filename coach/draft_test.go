@@ -1,0 +1,259 @@
+package coach
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// devCustomers reads the customer messages of the shared dev set.
+func devCustomers(t testing.TB) []string {
+	t.Helper()
+	path := "../../shared/eval/dev/contract.jsonl"
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("the dev set is needed beside the repository: %v", err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var row struct{ Role, Text string }
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if row.Role == "customer" {
+			out = append(out, row.Text)
+		}
+	}
+	if len(out) < 50 {
+		t.Fatalf("%s: only %d customer messages", path, len(out))
+	}
+	return out
+}
+
+// TestDraftsPassTheRules drafts a reply to every customer message of the dev set, in every
+// tone, for agents and customers in several zones at several hours: no draft may earn a nudge,
+// each must promise a follow-up the ledger reads back to the same moment, inside the agent's
+// working hours, and hold an estimate slot exactly when the customer asked "when?".
+func TestDraftsPassTheRules(t *testing.T) {
+	ny, london, tokyo := mustZone(t, "America/New_York"), mustZone(t, "Europe/London"), mustZone(t, "Asia/Tokyo")
+	setups := []struct {
+		now            time.Time
+		agent, account *time.Location
+	}{
+		{time.Date(2026, 3, 10, 14, 5, 0, 0, time.UTC), ny, ny},          // Tuesday morning in New York
+		{time.Date(2026, 3, 13, 21, 40, 0, 0, time.UTC), ny, london},     // Friday evening: Monday's answer
+		{time.Date(2026, 10, 31, 23, 10, 0, 0, time.UTC), london, tokyo}, // Saturday night, DST week
+	}
+	for _, text := range devCustomers(t) {
+		a := testCoach.Analyze(Message{Text: text, Role: RoleCustomer})
+		for _, s := range setups {
+			for _, tone := range Tones {
+				d := testCoach.Draft(DraftRequest{Text: text, Customer: "Chris Doe", Agent: "Ana Silva", Zone: s.agent,
+					CustomerZone: s.account, Now: s.now, Tone: tone})
+				fail := func(format string, args ...any) {
+					t.Helper()
+					t.Errorf("%s draft for %q at %v:\n%s\n-- "+format, append([]any{tone, text, s.now, d.Text}, args...)...)
+				}
+				reply := &Reply{Upset: a.Upset, OutcomeQuestion: a.OutcomeQuestion}
+				if fs := testCoach.DraftFindings(d.Text, reply, s.now, s.agent); len(fs) != 0 {
+					fail("earns nudges %+v", fs)
+				}
+				p, ok := FindPromise(Clean(d.Text).Plain, s.now, s.agent)
+				if !ok || !p.Due.Equal(d.FollowUp) {
+					fail("the ledger reads the follow-up as %+v (%v), want %v", p, ok, d.FollowUp)
+				}
+				local := d.FollowUp.In(s.agent)
+				if h := local.Hour(); h < 9 || h > 17 || local.Weekday() == time.Saturday || local.Weekday() == time.Sunday || !d.FollowUp.After(s.now) {
+					fail("follow-up %v is outside the agent's working hours", local)
+				}
+				if d.Estimate != a.OutcomeQuestion || strings.Contains(d.Text, EstimateSlot) != d.Estimate {
+					fail("estimate slot %v for an outcome question %v", d.Estimate, a.OutcomeQuestion)
+				}
+				if strings.ContainsAny(strings.ReplaceAll(d.Text, EstimateSlot, ""), "{}<>`") || strings.Contains(d.Text, "  ") {
+					fail("leftover template or markup")
+				}
+				if !strings.HasPrefix(d.Text, "Hi Chris") && !strings.HasPrefix(d.Text, "Hey Chris") &&
+					!strings.HasPrefix(d.Text, "Chris,") && !strings.HasPrefix(d.Text, "Hello Chris") && !strings.HasPrefix(d.Text, "Dear Chris") {
+					fail("does not greet the customer by first name")
+				}
+			}
+		}
+	}
+}
+
+// TestDraftIsDeterministicAndVaried: the same message gives the same draft; across the dev set
+// the openings and follow-up lines vary.
+func TestDraftIsDeterministicAndVaried(t *testing.T) {
+	now := time.Date(2026, 3, 10, 14, 5, 0, 0, time.UTC)
+	openings := map[string]int{}
+	msgs := devCustomers(t)
+	for _, text := range msgs {
+		r := DraftRequest{Text: text, Customer: "Chris", Zone: time.UTC, Now: now}
+		d1, d2 := testCoach.Draft(r), testCoach.Draft(r)
+		if d1 != d2 {
+			t.Fatalf("two drafts for %q differ:\n%s\n--\n%s", text, d1.Text, d2.Text)
+		}
+		first, _, _ := strings.Cut(d1.Text, ".")
+		openings[first]++
+	}
+	for o, n := range openings {
+		if n > len(msgs)/4 {
+			t.Errorf("%d of %d drafts open with %q", n, len(msgs), o)
+		}
+	}
+	if len(openings) < 10 {
+		t.Errorf("only %d different openings over %d drafts", len(openings), len(msgs))
+	}
+}
+
+// TestDraftUsesTheThread: what the bot remembers shapes the draft: a customer back for the
+// third time hears that, a missed promise is owned, and an open promise's time is kept
+// rather than a new one invented.
+func TestDraftUsesTheThread(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	calmText := "The export button gives me a blank page."
+	thread := Thread{Channel: "C1", TS: "1.1", Messages: []Seen{
+		{TS: "1.1", Role: RoleCustomer, Upset: true}, {TS: "1.2", Role: RoleAgent}, {TS: "1.3", Role: RoleCustomer},
+	}}
+	d := testCoach.Draft(DraftRequest{Text: calmText, Zone: time.UTC, Now: now, Thread: &thread})
+	if !strings.Contains(d.Text, "sorry") || strings.Contains(d.Text, "Thanks for") {
+		t.Errorf("a thread that was upset gets a calm opening:\n%s", d.Text)
+	}
+	if fresh := testCoach.Draft(DraftRequest{Text: calmText, Zone: time.UTC, Now: now}); strings.Contains(fresh.Text, "sorry") {
+		t.Errorf("a calm first message is met with an apology:\n%s", fresh.Text)
+	}
+
+	due := now.Add(3 * time.Hour)
+	thread.Promise = &Pledge{Version: 1, Due: due, State: PledgeOpen}
+	if d := testCoach.Draft(DraftRequest{Text: calmText, Zone: time.UTC, Now: now, Thread: &thread}); !d.FollowUp.Equal(due) {
+		t.Errorf("follow-up %v, want the open promise's %v", d.FollowUp, due)
+	}
+	thread.Promise.Due = now.Add(-time.Hour)
+	d = testCoach.Draft(DraftRequest{Text: calmText, Zone: time.UTC, Now: now, Thread: &thread})
+	if !strings.Contains(d.Text, "later than I said") && !strings.Contains(d.Text, "missed the time") {
+		t.Errorf("a missed promise is not owned:\n%s", d.Text)
+	}
+	if !d.FollowUp.After(now) {
+		t.Errorf("follow-up %v is in the past", d.FollowUp)
+	}
+}
+
+// TestDraftMirrorsTheProblems: several problems come back one per line, in the agent's words.
+func TestDraftMirrorsTheProblems(t *testing.T) {
+	text := "my invoice is wrong again AND half my team can't log in since yesterday. also i was charged twice for March"
+	d := testCoach.Draft(DraftRequest{Text: text, Zone: time.UTC, Now: time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)})
+	lines := 0
+	for _, l := range strings.Split(d.Text, "\n") {
+		if strings.HasPrefix(l, "• ") {
+			lines++
+			if strings.Contains(" "+l+" ", " my ") || strings.Contains(l, " i ") || strings.Contains(l, "AND") {
+				t.Errorf("line not mirrored: %q", l)
+			}
+		}
+	}
+	if lines < 2 {
+		t.Errorf("%d problem lines in:\n%s", lines, d.Text)
+	}
+	if !strings.Contains(d.Text, "your invoice") || !strings.Contains(d.Text, "you were charged") {
+		t.Errorf("the problems are not mirrored back:\n%s", d.Text)
+	}
+}
+
+// TestDraftGolden keeps a spread of drafts in testdata/drafts: run with -update to rewrite
+// them after a deliberate change of wording, and read the diff.
+func TestDraftGolden(t *testing.T) {
+	ny, london := mustZone(t, "America/New_York"), mustZone(t, "Europe/London")
+	now := time.Date(2026, 3, 10, 15, 20, 0, 0, time.UTC)
+	cases := []struct {
+		name, text string
+		customer   *time.Location
+	}{
+		{"upset-repeat", "This is the THIRD time I'm writing about the invoices. Nobody answers. Honestly considering cancelling.", ny},
+		{"many-problems", "the package arrived but the box was crushed and one of the mugs is broken :sob: also i was charged for shipping even though i'm on the free shipping membership", london},
+		{"when", "Our dashboard has been down for an hour. When will it be back?", ny},
+		{"calm", "Quick question: is there a way to export the monthly usage report as CSV?", london},
+		{"data-loss", "We lost every project created this week after the update. This is a disaster.", ny},
+	}
+	for _, c := range cases {
+		for _, tone := range Tones {
+			d := testCoach.Draft(DraftRequest{Text: c.text, Customer: "Chris", Agent: "Ana", Zone: ny, CustomerZone: c.customer, Now: now, Tone: tone})
+			golden(t, filepath.Join("testdata", "drafts", c.name+"."+string(tone)+".txt"), d.Text+"\n")
+		}
+	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./coach -run Golden -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s changed (go test ./coach -run Golden -update after a deliberate change):\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
+
+func TestParseTone(t *testing.T) {
+	for in, want := range map[string]Tone{"": ToneWarm, "Warm": ToneWarm, " concise ": ToneConcise, "FORMAL": ToneFormal} {
+		if got, err := ParseTone(in); err != nil || got != want {
+			t.Errorf("ParseTone(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseTone("snarky"); err == nil || !strings.Contains(err.Error(), "warm, concise or formal") {
+		t.Errorf("ParseTone(snarky) = %v", err)
+	}
+}
+
+func BenchmarkDraft(b *testing.B) {
+	msgs := devCustomers(b)
+	now := time.Date(2026, 3, 10, 15, 20, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		testCoach.Draft(DraftRequest{Text: msgs[i%len(msgs)], Customer: "Chris", Zone: time.UTC, Now: now, Tone: Tones[i%3]})
+	}
+}
+
+// FuzzDraft drafts replies to arbitrary text: never a panic, always valid UTF-8, never a
+// finding of the coach's own rules, and always a follow-up the ledger reads back.
+func FuzzDraft(f *testing.F) {
+	for _, s := range []string{"", "??", "my invoice is wrong AND i can't log in", "is there a way to export?", "`code` … :sob:",
+		"I should have got a refund, as I said you should have sent it", "do you support SSO? does it work? did you ship it?"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 3, 10, 15, 20, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, tone := range Tones {
+			d := testCoach.Draft(DraftRequest{Text: text, Customer: "Chris", Zone: time.UTC, Now: now, Tone: tone})
+			if !utf8.ValidString(d.Text) && utf8.ValidString(text) {
+				t.Fatalf("invalid UTF-8 draft for %q", text)
+			}
+			a := testCoach.Analyze(Message{Text: text, Role: RoleCustomer, Now: now})
+			if fs := testCoach.DraftFindings(d.Text, &Reply{Upset: a.Upset, OutcomeQuestion: a.OutcomeQuestion}, now, time.UTC); len(fs) != 0 {
+				t.Fatalf("draft for %q earns %+v:\n%s", text, fs, d.Text)
+			}
+			if p, ok := FindPromise(Clean(d.Text).Plain, now, time.UTC); !ok || !p.Due.Equal(d.FollowUp) {
+				t.Fatalf("follow-up of the draft for %q read as %+v", text, p)
+			}
+		}
+	})
+}
