@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 	"go.uber.org/zap"
 
+	"github.com/deescalate/deescalate/bot/llm"
 	"github.com/deescalate/deescalate/coach"
 	"github.com/deescalate/deescalate/store"
 )
@@ -55,6 +56,9 @@ type Config struct {
 	// SchedulePoll is how often a replica looks for due reminders and waits (1 s); a negative
 	// value turns the loop off, for a simulation that calls RunDue itself.
 	SchedulePoll time.Duration
+	// LLM, when set, writes reply drafts; a draft it writes is used only when it passes the
+	// playbook's rules, and it sees only redacted text.
+	LLM *llm.Client
 	// Now is the clock (time.Now when nil); a simulation passes its virtual clock.
 	Now func() time.Time
 }
@@ -99,6 +103,7 @@ type slackAPI interface {
 	GetUsersInConversationContext(ctx context.Context, params *slack.GetUsersInConversationParameters) ([]string, string, error)
 	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
 	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+	UpdateViewContext(ctx context.Context, view slack.ModalViewRequest, externalID, hash, viewID string) (*slack.ViewResponse, error)
 }
 
 var _ slackAPI = (*slack.Client)(nil)

@@ -50,6 +50,9 @@ type harness struct {
 	errs  chan error
 	// expected lists error-level log messages a test provokes on purpose.
 	expected map[string]bool
+	// confirmed counts the drafts an agent pressed "Post in thread" for: the only posts into
+	// a channel the bot may make.
+	confirmed int
 }
 
 // expectError lets a test provoke an error log without failing.
@@ -241,6 +244,7 @@ func (h *harness) wantNudges(want ...string) []fakeslack.Call {
 // assertPrivate checks what every test must hold: nothing reached a customer or a guest, and
 // nothing was posted into a channel.
 func (h *harness) assertPrivate() {
+	posted := 0
 	for _, c := range h.fake.Calls() {
 		if c.User == chris || c.User == gus {
 			h.t.Errorf("%s was sent to the customer %s", c.Method, c.User)
@@ -249,8 +253,14 @@ func (h *harness) assertPrivate() {
 			h.t.Errorf("an ephemeral went to %s, who is not an agent", c.User)
 		}
 		if c.Method == "chat.postMessage" && (c.Channel == support || c.Channel == other) {
-			h.t.Errorf("chat.postMessage into channel %s", c.Channel)
+			if !slices.Contains(c.BlockIDs, "draft") || c.ThreadTS == "" || c.Args["username"] == "" {
+				h.t.Errorf("chat.postMessage into channel %s that is not an agent's posted draft", c.Channel)
+			}
+			posted++
 		}
+	}
+	if posted > h.confirmed {
+		h.t.Errorf("%d posts into channels, but agents confirmed only %d drafts", posted, h.confirmed)
 	}
 	for _, e := range h.logs.All() {
 		if e.Level >= zap.ErrorLevel && !h.expected[e.Message] {

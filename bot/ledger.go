@@ -366,14 +366,26 @@ func (b *Bot) handleInteraction(ctx context.Context, cb slack.InteractionCallbac
 			if a == nil {
 				continue
 			}
-			switch a.ActionID {
-			case actionKept, actionSnooze, actionMoreTime:
+			switch {
+			case a.ActionID == actionKept, a.ActionID == actionSnooze, a.ActionID == actionMoreTime:
 				return b.onPromiseButton(ctx, cb, a)
+			case a.ActionID == actionDraftOpen:
+				return b.onDraftOpen(ctx, cb, a)
+			case strings.HasPrefix(a.ActionID, actionDraftTone):
+				return b.onDraftTone(ctx, cb, a)
 			}
 		}
+	case slack.InteractionTypeMessageAction, slack.InteractionTypeShortcut:
+		if cb.CallbackID == shortcutDraft {
+			return b.onDraftShortcut(ctx, cb)
+		}
+		b.log.Warn("unknown shortcut ignored", zap.String("callback_id", cb.CallbackID))
 	case slack.InteractionTypeViewSubmission:
-		if cb.View.CallbackID == moveCallback {
+		switch cb.View.CallbackID {
+		case moveCallback:
 			return b.onMoveSubmitted(ctx, cb)
+		case draftCallback:
+			return b.onDraftSubmitted(ctx, cb)
 		}
 	}
 	return nil
@@ -528,7 +540,13 @@ func (b *Bot) moveProblem(cb slack.InteractionCallback) (time.Time, string) {
 // submission with a bad time, the error to show in the modal (which then stays open).
 func (b *Bot) ackPayload(evt socketModeEvent) any {
 	cb, ok := evt.Data.(slack.InteractionCallback)
-	if !ok || cb.Type != slack.InteractionTypeViewSubmission || cb.View.CallbackID != moveCallback {
+	if !ok || cb.Type != slack.InteractionTypeViewSubmission {
+		return nil
+	}
+	if cb.View.CallbackID == draftCallback {
+		return draftAck(cb)
+	}
+	if cb.View.CallbackID != moveCallback {
 		return nil
 	}
 	if _, problem := b.moveProblem(cb); problem != "" {

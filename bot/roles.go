@@ -67,7 +67,7 @@ func profile(u *slack.User) *store.User {
 		name = u.Name
 	}
 	return &store.User{
-		ID: u.ID, Name: name, TZ: u.TZ, TeamID: u.TeamID, EnterpriseID: u.Enterprise.EnterpriseID,
+		ID: u.ID, Name: name, TZ: u.TZ, Image: u.Profile.Image72, TeamID: u.TeamID, EnterpriseID: u.Enterprise.EnterpriseID,
 		IsBot: u.IsBot, IsRestricted: u.IsRestricted, IsUltraRestricted: u.IsUltraRestricted,
 		IsStranger: u.IsStranger, Deleted: u.Deleted,
 	}

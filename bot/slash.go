@@ -11,12 +11,21 @@ import (
 // handleSlash answers /deescalate. The envelope was acknowledged already; the answer goes to
 // the command's response_url, privately.
 func (b *Bot) handleSlash(ctx context.Context, cmd slack.SlashCommand) error {
-	sub, _, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
+	text := strings.TrimSpace(cmd.Text)
+	sub, _, _ := strings.Cut(text, " ")
 	switch strings.ToLower(sub) {
 	case "followups", "follow-ups", "followup", "promises":
 		return b.followups(ctx, cmd)
+	case "help", "-h", "--help", "?":
+		return b.respond(ctx, cmd.ResponseURL, helpBlocks(cmd.Command), "How to use "+cmd.Command)
+	case "draft", "reply":
+		text = strings.TrimSpace(text[len(sub):])
 	}
-	return b.respond(ctx, cmd.ResponseURL, helpBlocks(cmd.Command), "How to use "+cmd.Command)
+	if _, _, _, link := parsePermalink(text); !link && text != "" && !strings.ContainsAny(text, " \n") {
+		// One word that is not a command is most likely a typo of one: show how to use it.
+		return b.respond(ctx, cmd.ResponseURL, helpBlocks(cmd.Command), "How to use "+cmd.Command)
+	}
+	return b.slashDraft(ctx, cmd, text)
 }
 
 // respond posts an ephemeral answer to a response URL.
@@ -39,9 +48,10 @@ func helpBlocks(command string) []slack.Block {
 	}
 	body := fmt.Sprintf("*%s* helps you answer upset customers calmly. Everything it shows is visible only to you.\n"+
 		"• I watch the support channels I'm in and nudge you privately when a customer is upset.\n"+
+		"• `%[2]s` drafts a calm reply to the newest upset customer in a thread you own here; `%[2]s <message link>` or `%[2]s <their words>` drafts one to that message. In a thread, use *Draft a calm reply* from the message's ⋮ menu.\n"+
 		"• React with :eyes: on a customer's message to take the thread; you get the nudges for it.\n"+
-		"• When you promise a customer an update by a time, I remind you before it is due; `%s followups` lists your open promises.\n"+
-		"• `%s help` shows this message.", "Deescalate", command, command)
+		"• When you promise a customer an update by a time, I remind you before it is due; `%[2]s followups` lists your open promises.\n"+
+		"• `%[2]s help` shows this message.", "Deescalate", command)
 	return []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, body, false, false), nil, nil,
 			slack.SectionBlockOptionBlockID(blockHelp)),

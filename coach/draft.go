@@ -127,7 +127,7 @@ func (c *Coach) compose(r DraftRequest, a Analysis, due time.Time, mirror bool) 
 		return options[(h>>(slot*5))%uint64(len(options))]
 	}
 	var parts []string
-	name := firstName(r.Customer)
+	name := FirstName(r.Customer)
 	if name != "" {
 		parts = append(parts, strings.ReplaceAll(pick(0, bank.greet), "{name}", name))
 	} else {
@@ -194,7 +194,7 @@ func (c *Coach) compose(r DraftRequest, a Analysis, due time.Time, mirror bool) 
 		text = strings.ReplaceAll(text, " •", "\n•")
 	}
 	if r.Tone == ToneFormal && strings.TrimSpace(r.Agent) != "" {
-		text += "\n\n" + pick(9, bank.signoff) + "\n" + firstName(r.Agent)
+		text += "\n\n" + pick(9, bank.signoff) + "\n" + FirstName(r.Agent)
 	}
 	return text, estimate
 }
@@ -247,13 +247,19 @@ func hasAny(list []string, want ...string) bool {
 	return false
 }
 
-// firstName is the first word of a display name.
-func firstName(s string) string {
-	f := strings.Fields(s)
+// FirstName is how a greeting names someone: the first word of their display name, a handle
+// like "chris.doe" read as "Chris".
+func FirstName(s string) string {
+	f := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '.' || r == '_' || r == '@' })
 	if len(f) == 0 {
 		return ""
 	}
-	return f[0]
+	name := f[0]
+	if strings.ToLower(name) == name {
+		r, n := utf8.DecodeRuneInString(name)
+		name = string(unicode.ToUpper(r)) + name[n:]
+	}
+	return name
 }
 
 // maxMirror bounds the length of one mirrored problem; longer ones are named by theme.

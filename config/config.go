@@ -41,6 +41,11 @@ type Config struct {
 	LeadAlertAfter  Duration `envconfig:"LEAD_ALERT_AFTER" default:"0"`
 	SchedulePoll    Duration `envconfig:"SCHEDULE_POLL" default:"1s"`
 
+	LLMURL     string   `envconfig:"LLM_URL"`
+	LLMModel   string   `envconfig:"LLM_MODEL"`
+	LLMAPIKey  string   `envconfig:"LLM_API_KEY"`
+	LLMTimeout Duration `envconfig:"LLM_TIMEOUT" default:"8s"`
+
 	NudgeCooldown   Duration `envconfig:"NUDGE_COOLDOWN" default:"30m"`
 	EventTimeout    Duration `envconfig:"EVENT_TIMEOUT" default:"10s"`
 	ShutdownTimeout Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s"`
@@ -205,6 +210,7 @@ func (c *Config) Validate(needSlack bool) error {
 		{"WAIT_ACK", c.WaitAck, time.Minute, 24 * time.Hour},
 		{"LEAD_ALERT_AFTER", c.LeadAlertAfter, 0, 7 * 24 * time.Hour},
 		{"SCHEDULE_POLL", c.SchedulePoll, 100 * time.Millisecond, time.Minute},
+		{"LLM_TIMEOUT", c.LLMTimeout, time.Second, 2 * time.Minute},
 	}
 	for _, d := range durations {
 		switch {
@@ -217,6 +223,17 @@ func (c *Config) Validate(needSlack bool) error {
 
 	if c.LeadAlertAfter.Duration > 0 && c.LeadUsergroup == "" && len(c.LeadUsers) == 0 {
 		add("LEAD_ALERT_AFTER is set but no lead is: set LEAD_USERGROUP or LEAD_USERS (or leave LEAD_ALERT_AFTER at 0)")
+	}
+
+	if c.LLMURL != "" {
+		if u, err := url.Parse(c.LLMURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("LLM_URL must be an http(s) URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1, got %q", redactedURL(c.LLMURL))
+		}
+		if strings.TrimSpace(c.LLMModel) == "" {
+			add("LLM_MODEL must name the model when LLM_URL is set (e.g. llama3.1:8b)")
+		}
+	} else if c.LLMModel != "" || c.LLMAPIKey != "" {
+		add("LLM_MODEL or LLM_API_KEY is set but LLM_URL is not: set LLM_URL to use a language model for drafts")
 	}
 
 	c.LogLevel = strings.ToLower(strings.TrimSpace(c.LogLevel))
@@ -274,4 +291,14 @@ func Names() []string {
 		}
 	}
 	return out
+}
+
+// redactedURL shows a URL without its credentials or query, for an error message.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable)"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }

@@ -102,6 +102,10 @@ func TestEveryProblemIsListed(t *testing.T) {
 		{"log level", "LOG_LEVEL", "verbose", "LOG_LEVEL must be debug, info, warn or error"},
 		{"log format", "LOG_FORMAT", "xml", "LOG_FORMAT must be json or console"},
 		{"http addr", "HTTP_ADDR", "8080", "HTTP_ADDR must be host:port"},
+		{"llm url scheme", "LLM_URL", "localhost:11434", "LLM_URL must be an http(s) URL"},
+		{"llm url without a model", "LLM_URL", "http://localhost:11434/v1", "LLM_MODEL must name the model"},
+		{"llm model without a url", "LLM_MODEL", "llama3.1:8b", "LLM_MODEL or LLM_API_KEY is set but LLM_URL is not"},
+		{"llm timeout", "LLM_TIMEOUT", "5ms", "LLM_TIMEOUT must be between 1s and 2m0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,13 +134,16 @@ func TestAllProblemsAtOnceAndNoTokenShown(t *testing.T) {
 	t.Setenv("NUDGE_COOLDOWN", "soon")
 	t.Setenv("LOG_LEVEL", "loud")
 	t.Setenv("REDIS_URL", "redis://user:hunter2@/")
+	t.Setenv("LLM_URL", "ftp://key:sk-LLMSECRET@llm.example/v1?api_key=sk-LLMSECRET")
+	t.Setenv("LLM_MODEL", "m")
+	t.Setenv("LLM_API_KEY", "sk-LLMSECRET")
 	_, err := Load(true)
 	var e *Error
 	if !errorsAs(err, &e) {
 		t.Fatalf("error %v is not a *config.Error", err)
 	}
-	if len(e.Problems) != 5 {
-		t.Errorf("got %d problems, want 5 (bot token, app token, redis url, cooldown, log level):\n%v", len(e.Problems), err)
+	if len(e.Problems) != 6 {
+		t.Errorf("got %d problems, want 6 (bot token, app token, redis url, cooldown, log level, llm url):\n%v", len(e.Problems), err)
 	}
 	for _, leak := range []string{"SECRET", "hunter2"} {
 		if strings.Contains(err.Error(), leak) {

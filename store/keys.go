@@ -62,6 +62,12 @@ func (k keys) sent(member string) string { return k.schedTag() + ":sent:" + memb
 // agentPromises indexes an agent's open promises: member "channel|thread", score due (ms).
 func (k keys) agentPromises(agent string) string { return k.schedTag() + ":agent:" + safe(agent) }
 
+// agentUpset indexes the threads an agent owns that hold an upset customer message: member
+// "channel|thread", score the newest upset message's time (ms). /deescalate with no text
+// drafts a reply to the newest of them. Entries for threads that changed hands are skipped
+// when read.
+func (k keys) agentUpset(agent string) string { return k.prefix + ":agent:" + safe(agent) + ":upset" }
+
 // member names a timer of a thread in the schedule.
 func member(name, channel, thread string) string {
 	return safe(name) + "|" + safe(channel) + "|" + safe(thread)

@@ -453,3 +453,43 @@ func TestNewFailsClearlyWhenRedisIsDown(t *testing.T) {
 		t.Fatalf("New with Redis down = %v, want a clear error without the password", err)
 	}
 }
+
+// TestUpsetThreads: the threads an agent owns with an upset customer, newest first, in one
+// channel; a thread that changed hands, or a calm one, is left out.
+func TestUpsetThreads(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	save := func(channel, thread, owner string, upsetAt time.Duration, upset bool) {
+		t.Helper()
+		snap, err := s.Load(ctx, channel, thread)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th := snap.Thread
+		th.Owner = owner
+		th.Messages = []coach.Seen{{TS: thread, Role: coach.RoleCustomer, Upset: upset, At: now.Add(upsetAt)}, {TS: thread + "1", Role: coach.RoleAgent, At: now.Add(upsetAt + time.Minute)}}
+		if _, err := s.Commit(ctx, Commit{Thread: th, Version: snap.Version, Now: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("C1", "100.1", "UANA", 0, true)
+	save("C1", "200.1", "UANA", time.Hour, true)
+	save("C2", "300.1", "UANA", 2*time.Hour, true)  // another channel
+	save("C1", "400.1", "UANA", 3*time.Hour, false) // calm
+	save("C1", "500.1", "UANA", 4*time.Hour, true)
+	save("C1", "500.1", "ULEE", 4*time.Hour, true) // taken over by lee
+	got, err := s.UpsetThreads(ctx, "UANA", "C1", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, snap := range got {
+		ids = append(ids, snap.Thread.TS)
+	}
+	if strings.Join(ids, ",") != "200.1,100.1" {
+		t.Errorf("ana's upset threads in C1 = %v, want 200.1,100.1", ids)
+	}
+	if got, _ := s.UpsetThreads(ctx, "ULEE", "C1", 5); len(got) != 1 || got[0].Thread.TS != "500.1" {
+		t.Errorf("lee's upset threads = %+v", got)
+	}
+}

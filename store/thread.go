@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -239,6 +240,12 @@ func (s *Store) Commit(ctx context.Context, c Commit) ([]bool, error) {
 			}
 		}
 		s.scheduleAdds(ctx, pipe, t.Channel, t.TS, c.Schedule)
+		if at, ok := newestUpset(t); ok && t.Owner != "" {
+			key := s.keys.agentUpset(t.Owner)
+			pipe.ZAdd(ctx, key, redis.Z{Score: float64(at.UnixMilli()), Member: listed(t.Channel, t.TS)})
+			pipe.ZRemRangeByRank(ctx, key, 0, -upsetIndexSize-1)
+			pipe.PExpire(ctx, key, s.opts.Retention)
+		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save thread %s/%s: %w", t.Channel, t.TS, err)
@@ -306,4 +313,49 @@ func (s *Store) ThreadOf(ctx context.Context, channel, ts string) (thread string
 		return thread, true, nil
 	}
 	return ts, root.Val() == 1, nil
+}
+
+// upsetIndexSize bounds the threads with upset customers kept per agent.
+const upsetIndexSize = 100
+
+// newestUpset is the time of a thread's newest upset customer message.
+func newestUpset(t coach.Thread) (time.Time, bool) {
+	for i := len(t.Messages) - 1; i >= 0; i-- {
+		if m := t.Messages[i]; m.Role == coach.RoleCustomer && m.Upset {
+			return m.At, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// UpsetThreads lists, newest first, the threads in a channel where an agent owns the
+// conversation and a customer was upset: at most limit, each checked against its current
+// state, so a thread that changed hands is left out.
+func (s *Store) UpsetThreads(ctx context.Context, agent, channel string, limit int) ([]Snapshot, error) {
+	members, err := s.rdb.ZRevRange(ctx, s.keys.agentUpset(agent), 0, upsetIndexSize-1).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("list threads of %s: %w", agent, err)
+	}
+	var out []Snapshot
+	for _, m := range members {
+		ch, thread, ok := strings.Cut(m, "|")
+		if !ok || ch != safe(channel) {
+			continue
+		}
+		snap, err := s.Load(ctx, channel, thread)
+		if err != nil {
+			return nil, err
+		}
+		if snap.Thread.Owner != agent {
+			continue
+		}
+		if _, upset := newestUpset(snap.Thread); !upset {
+			continue
+		}
+		out = append(out, snap)
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
 }

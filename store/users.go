@@ -14,6 +14,7 @@ type User struct {
 	ID                string `json:"id"`
 	Name              string `json:"name,omitempty"` // display name, for drafts and the demo
 	TZ                string `json:"tz,omitempty"`
+	Image             string `json:"img,omitempty"` // profile picture (72 px), for drafts posted under the agent's name
 	TeamID            string `json:"team,omitempty"`
 	EnterpriseID      string `json:"ent,omitempty"`
 	IsBot             bool   `json:"bot,omitempty"`

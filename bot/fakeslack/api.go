@@ -190,7 +190,8 @@ func (s *Server) usersInfo(w http.ResponseWriter, method string, args map[string
 	writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
 		"id": u.ID, "team_id": team, "name": u.Name, "real_name": u.Name, "tz": u.TZ, "tz_offset": offset,
 		"is_bot": u.IsBot, "is_restricted": u.IsRestricted, "deleted": false,
-		"profile": map[string]any{"display_name": u.Name, "real_name": u.Name, "team": team},
+		"profile": map[string]any{"display_name": u.Name, "real_name": u.Name, "team": team,
+			"image_72": "https://avatars.fake.slack.test/" + u.ID + "_72.png"},
 	}})
 }
 
@@ -245,9 +246,18 @@ func (s *Server) conversationsReplies(w http.ResponseWriter, method string, args
 	if m := s.messages[args["channel"]+"/"+root]; m != nil && m.ThreadTS != "" {
 		root = m.ThreadTS
 	}
+	// oldest and latest bound the messages by ts (exclusive unless inclusive=true); Slack
+	// compares them as numbers, and every ts here has the same shape, so as strings.
+	oldest, latest, inclusive := args["oldest"], args["latest"], args["inclusive"] == "true" || args["inclusive"] == "1"
+	inRange := func(ts string) bool {
+		if oldest != "" && (ts < oldest || ts == oldest && !inclusive) {
+			return false
+		}
+		return latest == "" || ts < latest || ts == latest && inclusive
+	}
 	var msgs []map[string]any
 	for _, m := range s.messages {
-		if m.Channel == args["channel"] && (m.TS == root || m.ThreadTS == root) {
+		if m.Channel == args["channel"] && (m.TS == root || m.ThreadTS == root) && inRange(m.TS) {
 			msgs = append(msgs, map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS, "thread_ts": root})
 		}
 	}
@@ -340,12 +350,13 @@ func (s *Server) viewsOpen(w http.ResponseWriter, method string, args map[string
 	s.seq++
 	id := fmt.Sprintf("V%08d", s.seq)
 	s.views[id] = tr.user
+	s.viewHash[id] = id + ".1"
 	if ext, _ := view["external_id"].(string); ext != "" {
 		s.views[ext] = tr.user
 	}
 	s.mu.Unlock()
 	s.record(Call{Method: method, Args: args, User: tr.user, Channel: tr.channel, Blocks: blocksOf(view["blocks"]), TS: id})
-	view["id"], view["hash"] = id, "h1"
+	view["id"], view["hash"] = id, id+".1"
 	writeJSON(w, map[string]any{"ok": true, "view": view})
 }
 
@@ -357,14 +368,28 @@ func (s *Server) viewsUpdate(w http.ResponseWriter, method string, args map[stri
 	}
 	s.mu.Lock()
 	user, ok := s.views[id]
+	hash := s.viewHash[id]
+	// Like Slack, a hash that is not the view's current one means someone changed the view
+	// since the caller saw it: the update is refused.
+	stale := ok && args["hash"] != "" && args["hash"] != hash
+	if ok && !stale {
+		n, _ := strconv.Atoi(hash[strings.LastIndexByte(hash, '.')+1:])
+		hash = fmt.Sprintf("%s.%d", id, n+1)
+		s.viewHash[id] = hash
+	}
 	s.mu.Unlock()
-	if !ok {
+	switch {
+	case !ok:
 		s.record(Call{Method: method, Args: args, Err: "not_found"})
 		slackError(w, "not_found")
 		return
+	case stale:
+		s.record(Call{Method: method, Args: args, User: user, Err: "hash_conflict"})
+		slackError(w, "hash_conflict")
+		return
 	}
 	s.record(Call{Method: method, Args: args, User: user, Blocks: blocksOf(view["blocks"]), TS: id})
-	view["id"], view["hash"] = id, "h2"
+	view["id"], view["hash"] = id, hash
 	writeJSON(w, map[string]any{"ok": true, "view": view})
 }
 

@@ -286,7 +286,10 @@ func (s *Server) submitView(c Call, user, blockID, actionID, value string) (Deli
 	}
 	u, _ := s.User(user)
 	trig, _ := s.newInteraction(user, c.Channel, "")
-	view["id"], view["hash"], view["state"] = c.TS, "h1", map[string]any{"values": values}
+	s.mu.Lock()
+	hash := s.viewHash[c.TS]
+	s.mu.Unlock()
+	view["id"], view["hash"], view["state"] = c.TS, hash, map[string]any{"values": values}
 	payload, _ := json.Marshal(map[string]any{
 		"type": "view_submission", "user": map[string]any{"id": user, "username": u.Name, "name": u.Name, "team_id": s.opts.TeamID},
 		"api_app_id": s.opts.AppID, "token": "fake-verification", "trigger_id": trig,
@@ -353,7 +356,15 @@ func (s *Server) sendAction(c Call, user, actionID, blockID, value string) Deliv
 	switch c.Method {
 	case "views.open", "views.update", "views.push", "views.publish":
 		p["container"] = map[string]any{"type": "view", "view_id": c.TS}
-		p["view"] = map[string]any{"id": c.TS, "type": "modal"}
+		view := map[string]any{}
+		_ = json.Unmarshal([]byte(c.Args["view"]), &view)
+		s.mu.Lock()
+		view["id"], view["hash"] = c.TS, s.viewHash[c.TS]
+		s.mu.Unlock()
+		if view["type"] == nil {
+			view["type"] = "modal"
+		}
+		p["view"] = view
 	default:
 		p["response_url"] = respURL
 		p["channel"] = map[string]any{"id": c.Channel}

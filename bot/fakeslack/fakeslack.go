@@ -97,6 +97,7 @@ type Server struct {
 	triggers   map[string]trigger
 	hooks      map[string]hook
 	views      map[string]string // view id -> user
+	viewHash   map[string]string // view id -> its current hash
 	delays     map[string]time.Duration
 	inflight   map[string]int // requests being answered, per method
 	failures   map[string][]failure
@@ -169,6 +170,7 @@ func New(o Options) *Server {
 		triggers:   map[string]trigger{},
 		hooks:      map[string]hook{},
 		views:      map[string]string{},
+		viewHash:   map[string]string{},
 		delays:     map[string]time.Duration{},
 		inflight:   map[string]int{},
 		failures:   map[string][]failure{},

@@ -23,6 +23,9 @@ Commands:
   demo                play a built-in conversation against a fake Slack, no workspace needed
   analyze             read messages as JSON lines on stdin, write their analysis (the eval
                       contract: ../shared/eval/README.md)
+  draft [flags]       read a customer message on stdin, print a calm reply to it
+                      (--tone warm|concise|formal, --name AGENT, --customer NAME,
+                      --tz ZONE, --customer-tz ZONE, --now RFC3339)
   simulate FILE.json  play a scenario on a virtual clock; prints one JSON line per call a
                       person would see (format: ../shared/eval/SCENARIOS.md)
   help                show this help
@@ -95,6 +98,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		return runAnalyze(stdin, stdout, c, time.Now)
+	case "draft":
+		cfg, err := config.Load(false)
+		if err != nil {
+			return err
+		}
+		c, err := coachFor(cfg)
+		if err != nil {
+			return err
+		}
+		return runDraft(args, stdin, stdout, c, time.Now)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/deescalate/deescalate/bot"
+	"github.com/deescalate/deescalate/bot/llm"
 	"github.com/deescalate/deescalate/coach"
 	"github.com/deescalate/deescalate/config"
 	"github.com/deescalate/deescalate/store"
@@ -73,6 +74,9 @@ func parts(c config.Config) (bot.Config, store.Options, *coach.Coach, error) {
 		EventTimeout: c.EventTimeout.Duration, ShutdownTimeout: c.ShutdownTimeout.Duration,
 		OnDutyUsergroup: c.OnDutyUsergroup, OnDutyUsers: c.OnDutyUsers,
 		LeadUsergroup: c.LeadUsergroup, LeadUsers: c.LeadUsers, SchedulePoll: c.SchedulePoll.Duration,
+	}
+	if c.LLMURL != "" {
+		bc.LLM = llm.New(llm.Config{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey, Timeout: c.LLMTimeout.Duration})
 	}
 	so := store.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, Retention: c.Retention.Duration}
 	return bc, so, co, nil
