@@ -59,11 +59,29 @@ type Config struct {
 	// LLM, when set, writes reply drafts; a draft it writes is used only when it passes the
 	// playbook's rules, and it sees only redacted text.
 	LLM *llm.Client
+	// TeamZone is the zone whose ISO weeks the figures are kept in (UTC when nil).
+	TeamZone *time.Location
+	// DigestDay and DigestTime are when each subscriber gets the weekly digest, in their own
+	// Slack time zone: a weekday's English name ("Monday" when empty) and a time of day (9h
+	// when zero).
+	DigestDay  string
+	DigestTime time.Duration
+	// DigestLeadsAuto subscribes the leads to the digest (unless they unsubscribed).
+	DigestLeadsAuto bool
 	// Now is the clock (time.Now when nil); a simulation passes its virtual clock.
 	Now func() time.Time
 }
 
 func (c *Config) defaults() {
+	if c.TeamZone == nil {
+		c.TeamZone = time.UTC
+	}
+	if c.DigestDay == "" {
+		c.DigestDay = "Monday"
+	}
+	if c.DigestTime <= 0 {
+		c.DigestTime = 9 * time.Hour
+	}
 	if c.ClaimReaction == "" {
 		c.ClaimReaction = "eyes"
 	}
@@ -104,6 +122,7 @@ type slackAPI interface {
 	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
 	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
 	UpdateViewContext(ctx context.Context, view slack.ModalViewRequest, externalID, hash, viewID string) (*slack.ViewResponse, error)
+	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
 }
 
 var _ slackAPI = (*slack.Client)(nil)
@@ -172,6 +191,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.SchedulePoll > 0 {
 		go b.scheduleLoop(ctx, work)
 	}
+	b.inflight.add()
+	go func() {
+		defer b.inflight.done()
+		b.subscribeLeads(work)
+	}()
 
 	for {
 		select {

@@ -197,6 +197,11 @@ func (b *Bot) handleEventsAPI(ctx context.Context, evt socketmode.Event) error {
 		return b.onMessage(ctx, eventID, inner)
 	case *slackevents.ReactionAddedEvent:
 		return b.onReaction(ctx, eventID, inner)
+	case *slackevents.AppHomeOpenedEvent:
+		if inner.Tab != "home" || inner.User == "" {
+			return nil
+		}
+		return b.publishHome(ctx, inner.User)
 	case *slackevents.SubteamMembersChangedEvent:
 		for _, r := range []*roster{b.roster, b.onDuty, b.leads} {
 			if r.group != "" && inner.SubteamID == r.group {
@@ -368,6 +373,7 @@ func (b *Bot) commit(ctx context.Context, eventID string, snap store.Snapshot, e
 			return coach.Thread{}, nil, err
 		}
 		b.unschedule(ctx, channel, thread, sc)
+		b.recordTally(ctx, b.tally(ctx, snap.Thread, next, &ev))
 		var send []coach.Nudge
 		for i, n := range nudges {
 			if claimed[i] {
@@ -464,6 +470,7 @@ func (b *Bot) parentOf(ctx context.Context, channel, ts string) string {
 // Slack refused (after waiting out its rate limits) is logged and its cooldown released, so
 // the next occasion can nudge again.
 func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, nudges []coach.Nudge) {
+	nudges = b.silenced(ctx, nudges)
 	byAgent := map[string][]coach.Nudge{}
 	var order []string
 	for _, n := range nudges {
@@ -501,6 +508,7 @@ func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, n
 			continue
 		}
 		log.Info("nudge sent", zap.String("agent", agent), zap.Strings("rules", rules))
+		b.recordTally(ctx, store.Tally{Week: b.week(b.now()), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: rules}})
 	}
 }
 

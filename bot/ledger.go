@@ -110,6 +110,9 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 			for _, agent := range to {
 				nudge := n.Nudge
 				nudge.To = agent
+				if len(b.silenced(ctx, []coach.Nudge{nudge})) == 0 {
+					continue // muted or snoozed by this agent
+				}
 				blocks, fallback := renderNudges([]coach.Nudge{nudge})
 				opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)}
 				if t.Active() {
@@ -125,6 +128,7 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 				}
 				sent++
 				log.Info("nudge sent", zap.String("agent", agent), zap.Strings("rules", []string{nudge.Rule}))
+				b.recordTally(ctx, store.Tally{Week: b.week(now), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: {nudge.Rule}}})
 			}
 		}
 	}
@@ -335,6 +339,7 @@ func (b *Bot) changePromise(ctx context.Context, r ref, user string, op func(coa
 			return coach.Thread{}, false, err
 		}
 		b.unschedule(ctx, r.channel, r.thread, sc)
+		b.recordTally(ctx, b.tally(ctx, snap.Thread, next, nil))
 		return next, true, nil
 	}
 	return coach.Thread{}, false, fmt.Errorf("thread %s/%s kept changing", r.channel, r.thread)
@@ -373,6 +378,8 @@ func (b *Bot) handleInteraction(ctx context.Context, cb slack.InteractionCallbac
 				return b.onDraftOpen(ctx, cb, a)
 			case strings.HasPrefix(a.ActionID, actionDraftTone):
 				return b.onDraftTone(ctx, cb, a)
+			case a.ActionID == actionDigest, strings.HasPrefix(a.ActionID, actionSnoozeMe), strings.HasPrefix(a.ActionID, actionMute):
+				return b.onHomeButton(ctx, cb, a)
 			}
 		}
 	case slack.InteractionTypeMessageAction, slack.InteractionTypeShortcut:
@@ -428,6 +435,9 @@ func (b *Bot) onPromiseButton(ctx context.Context, cb slack.InteractionCallback,
 		line = ":zzz: *Snoozed.* I'll remind you again at *" + coach.When(at, now, zone, false) + "*."
 	}
 	b.log.Info("promise button", zap.String("action", a.ActionID), zap.String("channel", r.channel), zap.String("thread_ts", r.thread), zap.Bool("changed", changed))
+	if cb.View.Type == slack.VTHomeTab || cb.Container.Type == "view" && cb.ResponseURL == "" {
+		return b.publishHome(ctx, user)
+	}
 	return b.reply(ctx, cb.ResponseURL, true, r.kind, line)
 }
 
@@ -616,24 +626,31 @@ func (b *Bot) onMoveSubmitted(ctx context.Context, cb slack.InteractionCallback)
 
 // followups answers `/deescalate followups`: the invoker's open promises, soonest first.
 func (b *Bot) followups(ctx context.Context, cmd slack.SlashCommand) error {
-	const shown = 10
-	refs, err := b.store.OpenPromises(ctx, cmd.UserID, 3*shown)
+	blocks, n, err := b.promiseList(ctx, cmd.UserID, 10)
 	if err != nil {
 		_ = b.respond(ctx, cmd.ResponseURL, textBlocks(blockFollowups, ":warning: I couldn't read your promises just now. Please try again in a moment."), "Open promises")
 		return err
 	}
+	return b.respond(ctx, cmd.ResponseURL, blocks, fmt.Sprintf("Your open promises: %d", n))
+}
+
+// promiseList shows an agent's open promises, soonest first, each with its buttons, under a
+// heading (block id followups); n counts them all.
+func (b *Bot) promiseList(ctx context.Context, user string, shown int) (blocks []slack.Block, n int, err error) {
+	refs, err := b.store.OpenPromises(ctx, user, 3*shown)
+	if err != nil {
+		return nil, 0, err
+	}
 	now := b.now()
-	var blocks []slack.Block
-	n := 0
 	for _, tr := range refs {
 		snap, err := b.store.Load(ctx, tr.Channel, tr.Thread)
 		if err != nil {
-			return err
+			return nil, 0, err
 		}
 		p := snap.Thread.Promise
-		if !p.Open() || p.Agent != cmd.UserID {
+		if !p.Open() || p.Agent != user {
 			// Settled or handed over, and its listing was not taken off: tidy it now.
-			b.unschedule(ctx, tr.Channel, tr.Thread, &store.Schedule{Unlist: []string{cmd.UserID}})
+			b.unschedule(ctx, tr.Channel, tr.Thread, &store.Schedule{Unlist: []string{user}})
 			continue
 		}
 		if n++; n > shown {
@@ -659,8 +676,7 @@ func (b *Bot) followups(ctx context.Context, cmd slack.SlashCommand) error {
 	case n > shown:
 		head += fmt.Sprintf(" Showing the first %d of %d.", shown, n)
 	}
-	blocks = append(textBlocks(blockFollowups, head), blocks...)
-	return b.respond(ctx, cmd.ResponseURL, blocks, fmt.Sprintf("Your open promises: %d", n))
+	return append(textBlocks(blockFollowups, head), blocks...), n, nil
 }
 
 func textBlocks(blockID, text string) []slack.Block {

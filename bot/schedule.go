@@ -105,6 +105,10 @@ func (b *Bot) fire(ctx context.Context, d store.Due, now time.Time) {
 		return
 	}
 	tm := coach.Timer{Kind: kind, Version: version, At: at}
+	if d.Channel == store.DigestChannel && kind == timerDigest {
+		b.fireDigest(ctx, log, d, tm, now)
+		return
+	}
 	snap, err := b.store.Load(ctx, d.Channel, d.Thread)
 	if err != nil {
 		b.retry(ctx, log, d, true, err)
@@ -162,6 +166,7 @@ func (b *Bot) record(ctx context.Context, channel, thread string, tm coach.Timer
 			return err
 		}
 		b.unschedule(ctx, channel, thread, sc)
+		b.recordTally(ctx, b.tally(ctx, snap.Thread, next, nil))
 		return nil
 	}
 	return fmt.Errorf("thread %s/%s kept changing", channel, thread)

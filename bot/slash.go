@@ -16,6 +16,8 @@ func (b *Bot) handleSlash(ctx context.Context, cmd slack.SlashCommand) error {
 	switch strings.ToLower(sub) {
 	case "followups", "follow-ups", "followup", "promises":
 		return b.followups(ctx, cmd)
+	case "digest":
+		return b.slashDigest(ctx, cmd, text[len(sub):])
 	case "help", "-h", "--help", "?":
 		return b.respond(ctx, cmd.ResponseURL, helpBlocks(cmd.Command), "How to use "+cmd.Command)
 	case "draft", "reply":
@@ -51,6 +53,8 @@ func helpBlocks(command string) []slack.Block {
 		"• `%[2]s` drafts a calm reply to the newest upset customer in a thread you own here; `%[2]s <message link>` or `%[2]s <their words>` drafts one to that message. In a thread, use *Draft a calm reply* from the message's ⋮ menu.\n"+
 		"• React with :eyes: on a customer's message to take the thread; you get the nudges for it.\n"+
 		"• When you promise a customer an update by a time, I remind you before it is due; `%[2]s followups` lists your open promises.\n"+
+		"• `%[2]s digest subscribe` gets you a weekly DM of what customers complained about and praised, with your own coaching figures; `%[2]s digest preview` shows this week so far, `%[2]s digest unsubscribe` stops it.\n"+
+		"• The app's *Home* tab shows your week, your open promises and your settings (mute a rule, snooze coaching).\n"+
 		"• `%[2]s help` shows this message.", "Deescalate", command)
 	return []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, body, false, false), nil, nil,

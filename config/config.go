@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,12 @@ type Config struct {
 	LeadUsers       []string `envconfig:"LEAD_USERS"`
 	LeadAlertAfter  Duration `envconfig:"LEAD_ALERT_AFTER" default:"0"`
 	SchedulePoll    Duration `envconfig:"SCHEDULE_POLL" default:"1s"`
+
+	TeamTZ          string   `envconfig:"TEAM_TZ" default:"UTC"`
+	DigestDay       string   `envconfig:"DIGEST_DAY" default:"Monday"`
+	DigestTime      string   `envconfig:"DIGEST_TIME" default:"09:00"`
+	DigestLeadsAuto string   `envconfig:"DIGEST_LEADS_AUTO" default:"true"`
+	AggRetention    Duration `envconfig:"AGGREGATE_RETENTION" default:"2160h"`
 
 	LLMURL     string   `envconfig:"LLM_URL"`
 	LLMModel   string   `envconfig:"LLM_MODEL"`
@@ -211,6 +218,7 @@ func (c *Config) Validate(needSlack bool) error {
 		{"LEAD_ALERT_AFTER", c.LeadAlertAfter, 0, 7 * 24 * time.Hour},
 		{"SCHEDULE_POLL", c.SchedulePoll, 100 * time.Millisecond, time.Minute},
 		{"LLM_TIMEOUT", c.LLMTimeout, time.Second, 2 * time.Minute},
+		{"AGGREGATE_RETENTION", c.AggRetention, 7 * 24 * time.Hour, 3 * 366 * 24 * time.Hour},
 	}
 	for _, d := range durations {
 		switch {
@@ -223,6 +231,19 @@ func (c *Config) Validate(needSlack bool) error {
 
 	if c.LeadAlertAfter.Duration > 0 && c.LeadUsergroup == "" && len(c.LeadUsers) == 0 {
 		add("LEAD_ALERT_AFTER is set but no lead is: set LEAD_USERGROUP or LEAD_USERS (or leave LEAD_ALERT_AFTER at 0)")
+	}
+
+	if _, err := time.LoadLocation(c.TeamTZ); err != nil || c.TeamTZ == "" {
+		add("TEAM_TZ must be an IANA time zone like Europe/London or America/New_York, got %q", c.TeamTZ)
+	}
+	if _, ok := ParseWeekday(c.DigestDay); !ok {
+		add("DIGEST_DAY must be a day of the week like Monday, got %q", c.DigestDay)
+	}
+	if _, ok := ParseClock(c.DigestTime); !ok {
+		add("DIGEST_TIME must be a time of day as HH:MM (24-hour), got %q", c.DigestTime)
+	}
+	if _, err := strconv.ParseBool(c.DigestLeadsAuto); err != nil {
+		add("DIGEST_LEADS_AUTO must be true or false, got %q", c.DigestLeadsAuto)
 	}
 
 	if c.LLMURL != "" {
@@ -301,4 +322,24 @@ func redactedURL(raw string) string {
 	}
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	return u.String()
+}
+
+// ParseWeekday reads a day of the week by its English name or first three letters.
+func ParseWeekday(s string) (time.Weekday, bool) {
+	s = strings.TrimSpace(s)
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if strings.EqualFold(d.String(), s) || len(s) == 3 && strings.EqualFold(d.String()[:3], s) {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// ParseClock reads a time of day, "09:00" or "17:30", as the time since midnight.
+func ParseClock(s string) (time.Duration, bool) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, false
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, true
 }

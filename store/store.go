@@ -35,6 +35,9 @@ type Options struct {
 	Retention time.Duration
 	// UserTTL is how long a cached user profile is trusted (default 6 hours).
 	UserTTL time.Duration
+	// AggregateRetention is how long a week's figures live after their last change (default
+	// 90 days).
+	AggregateRetention time.Duration
 }
 
 // Store is the bot's Redis. It is safe for concurrent use.
@@ -53,6 +56,9 @@ func New(ctx context.Context, o Options) (*Store, error) {
 	}
 	if o.Retention <= 0 {
 		o.Retention = 30 * 24 * time.Hour
+	}
+	if o.AggregateRetention <= 0 {
+		o.AggregateRetention = 90 * 24 * time.Hour
 	}
 	if o.UserTTL <= 0 {
 		o.UserTTL = 6 * time.Hour

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,10 +76,15 @@ func parts(c config.Config) (bot.Config, store.Options, *coach.Coach, error) {
 		OnDutyUsergroup: c.OnDutyUsergroup, OnDutyUsers: c.OnDutyUsers,
 		LeadUsergroup: c.LeadUsergroup, LeadUsers: c.LeadUsers, SchedulePoll: c.SchedulePoll.Duration,
 	}
+	bc.TeamZone, _ = time.LoadLocation(c.TeamTZ)
+	day, _ := config.ParseWeekday(c.DigestDay)
+	bc.DigestDay = day.String()
+	bc.DigestTime, _ = config.ParseClock(c.DigestTime)
+	bc.DigestLeadsAuto, _ = strconv.ParseBool(c.DigestLeadsAuto)
 	if c.LLMURL != "" {
 		bc.LLM = llm.New(llm.Config{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey, Timeout: c.LLMTimeout.Duration})
 	}
-	so := store.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, Retention: c.Retention.Duration}
+	so := store.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, Retention: c.Retention.Duration, AggregateRetention: c.AggRetention.Duration}
 	return bc, so, co, nil
 }
 

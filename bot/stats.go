@@ -1,0 +1,134 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
+)
+
+// The weekly figures: after each change to a thread, what it adds to its week (in the team's
+// zone) is recorded beside it. They feed the digests and App Home.
+
+// maxExample bounds the customer's words kept as an example of a theme.
+const maxExample = 140
+
+var mention = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// week is the week a moment falls in, for the figures.
+func (b *Bot) week(t time.Time) store.Week { return store.WeekOf(t, b.cfg.TeamZone) }
+
+// tally works out what moving a thread from before to after adds to the week's figures: a
+// customer message's themes, praise and upset; an agent's first answer to an upset customer;
+// a promise kept on time, late or missed. ev is the message that did it, nil for a timer or
+// a button.
+func (b *Bot) tally(ctx context.Context, before, after coach.Thread, ev *coach.Event) store.Tally {
+	at := b.now()
+	if ev != nil {
+		at = ev.At
+	}
+	t := store.Tally{Week: b.week(at), Channel: after.Channel, Thread: after.TS}
+	if p, q := before.Promise, after.Promise; p.Open() && q != nil && q.Version == p.Version {
+		switch q.State {
+		case coach.PledgeKept:
+			t.Promise, t.Outcome = p.Agent, "on_time"
+		case coach.PledgeLate:
+			t.Promise, t.Outcome = p.Agent, "late"
+		case coach.PledgeMissed:
+			t.Promise, t.Outcome = p.Agent, "missed"
+		}
+	}
+	if ev == nil || ev.Kind != coach.Posted {
+		return t
+	}
+	switch ev.Role {
+	case coach.RoleCustomer:
+		a := b.coach.Analyze(coach.Message{Text: ev.Text, Role: coach.RoleCustomer, Now: ev.At, Zone: ev.Zone})
+		t.CustomerMessage, t.Upset, t.Themes = true, a.Upset, a.Themes
+		ex := &store.Example{Text: clipText(oneLine(coach.Redact(coach.Clean(ev.Text).Plain)), maxExample), Channel: after.Channel, TS: ev.TS}
+		if len(a.Themes) > 0 {
+			t.Example = ex
+		}
+		if a.Praise && !a.Upset {
+			t.Kudos = &store.Kudos{Agent: b.praised(ctx, ev.Text, after), Example: *ex}
+		}
+	case coach.RoleAgent:
+		// The first agent message after the thread's first upset customer message answers it.
+		var upsetAt time.Time
+		for _, s := range before.Messages {
+			if s.Role == coach.RoleCustomer && s.Upset && upsetAt.IsZero() {
+				upsetAt = s.At
+				continue
+			}
+			if !upsetAt.IsZero() && s.Role == coach.RoleAgent {
+				return t // answered already
+			}
+		}
+		if !upsetAt.IsZero() && !ev.At.Before(upsetAt) {
+			t.FirstReply, t.Waited = ev.User, ev.At.Sub(upsetAt)
+		}
+	}
+	return t
+}
+
+// praised is the agent a customer's thanks are for: one they mention, else the thread's owner.
+func (b *Bot) praised(ctx context.Context, text string, t coach.Thread) string {
+	for _, m := range mention.FindAllStringSubmatch(text, -1) {
+		if b.roster.configured() && b.roster.has(ctx, m[1]) {
+			return m[1]
+		}
+	}
+	return t.Owner
+}
+
+// oneLine folds a text onto one line, for a quote.
+func oneLine(s string) string {
+	out := make([]rune, 0, len(s))
+	space := false
+	for _, r := range s {
+		if r == '\n' || r == '\t' || r == '\r' || r == ' ' {
+			if !space && len(out) > 0 {
+				out = append(out, ' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// record saves a tally; a failure costs a figure, never the event.
+func (b *Bot) recordTally(ctx context.Context, t store.Tally) {
+	if t.Empty() {
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := b.store.Record(rctx, t); err != nil {
+		b.log.Warn("could not record the week's figures", zap.String("week", string(t.Week)), zap.Error(err))
+	}
+}
+
+// silenced drops the nudges an agent muted or snoozed.
+func (b *Bot) silenced(ctx context.Context, nudges []coach.Nudge) []coach.Nudge {
+	now := b.now()
+	settings := map[string]store.Settings{}
+	return slices.DeleteFunc(nudges, func(n coach.Nudge) bool {
+		st, ok := settings[n.To]
+		if !ok {
+			var err error
+			if st, err = b.store.SettingsOf(ctx, n.To); err != nil {
+				b.log.Warn("could not read an agent's settings; nudging", zap.Error(err))
+			}
+			settings[n.To] = st
+		}
+		return st.Silenced(n.Rule, now)
+	})
+}
