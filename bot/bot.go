@@ -59,6 +59,9 @@ type Config struct {
 	// LLM, when set, writes reply drafts; a draft it writes is used only when it passes the
 	// playbook's rules, and it sees only redacted text.
 	LLM *llm.Client
+	// NudgeBudget is the most nudges an agent gets in an hour (0: no limit); the last
+	// budgetReserve of them are kept for pause.
+	NudgeBudget int
 	// TeamZone is the zone whose ISO weeks the figures are kept in (UTC when nil).
 	TeamZone *time.Location
 	// DigestDay and DigestTime are when each subscriber gets the weekly digest, in their own
@@ -146,6 +149,7 @@ type Bot struct {
 	inflight  tracker
 	slots     chan struct{} // one per event in flight, up to MaxInFlight
 	threads   stripes
+	metrics   *metrics
 	connected atomic.Bool
 	outage    atomic.Bool // a socket outage was logged and has not ended
 	shedding  atomic.Bool // events are being left for Slack to redeliver
@@ -158,7 +162,14 @@ type identity struct {
 // New returns a bot. The Slack client must carry the app-level token (slack.OptionAppLevelToken).
 func New(cfg Config, api *slack.Client, st *store.Store, c *coach.Coach, log *zap.Logger) *Bot {
 	cfg.defaults()
-	b := &Bot{cfg: cfg, client: api, api: api, store: st, coach: c, log: log, slots: make(chan struct{}, cfg.MaxInFlight)}
+	b := &Bot{cfg: cfg, client: api, api: api, store: st, coach: c, log: log, slots: make(chan struct{}, cfg.MaxInFlight), metrics: newMetrics()}
+	b.metrics.gauges["deescalate_events_in_flight"] = func() float64 { return float64(len(b.slots)) }
+	b.metrics.gauges["deescalate_socket_connected"] = func() float64 {
+		if b.connected.Load() {
+			return 1
+		}
+		return 0
+	}
 	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, api, log)
 	b.onDuty = newRoster(cfg.OnDutyUsergroup, cfg.OnDutyUsers, cfg.RosterTTL, api, log)
 	b.leads = newRoster(cfg.LeadUsergroup, cfg.LeadUsers, cfg.RosterTTL, api, log)

@@ -470,7 +470,7 @@ func (b *Bot) parentOf(ctx context.Context, channel, ts string) string {
 // Slack refused (after waiting out its rate limits) is logged and its cooldown released, so
 // the next occasion can nudge again.
 func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, nudges []coach.Nudge) {
-	nudges = b.silenced(ctx, nudges)
+	nudges = b.admit(ctx, nudges)
 	byAgent := map[string][]coach.Nudge{}
 	var order []string
 	for _, n := range nudges {
@@ -485,7 +485,7 @@ func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, n
 		if len(shown) > maxTips {
 			shown = shown[:maxTips]
 		}
-		blocks, fallback := renderNudges(shown)
+		blocks, fallback := renderNudges(shown, t.Channel, t.TS)
 		opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)}
 		if t.Active() {
 			opts = append(opts, slack.MsgOptionTS(t.TS))
@@ -508,6 +508,9 @@ func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, n
 			continue
 		}
 		log.Info("nudge sent", zap.String("agent", agent), zap.Strings("rules", rules))
+		for _, r := range rules {
+			b.metrics.nudge(r)
+		}
 		b.recordTally(ctx, store.Tally{Week: b.week(b.now()), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: rules}})
 	}
 }

@@ -21,6 +21,7 @@ const (
 	actionDigest   = "home_digest"
 	actionSnoozeMe = "home_snooze"
 	actionMute     = "home_mute_" // + rule id
+	actionQuiet    = "home_quiet"
 )
 
 // publishHome draws a user's App Home.
@@ -68,6 +69,22 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 		snooze = append(snooze, slack.NewButtonBlockElement(actionSnoozeMe+"_off", "off", slack.NewTextBlockObject(slack.PlainTextType, "Resume coaching", false, false)).WithStyle(slack.StylePrimary))
 	}
 	blocks = append(blocks, slack.NewActionBlock("home_snooze", snooze...))
+	var opts []*slack.OptionBlockObject
+	var current *slack.OptionBlockObject
+	for _, q := range quietChoices {
+		o := slack.NewOptionBlockObject(q, slack.NewTextBlockObject(slack.PlainTextType, quietLabel(q), false, false), nil)
+		if q == "" {
+			o.Value = "off"
+		}
+		if q == st.Quiet || q == "" && st.Quiet == "" {
+			current = o
+		}
+		opts = append(opts, o)
+	}
+	quiet := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, slack.NewTextBlockObject(slack.PlainTextType, "Quiet hours", false, false), actionQuiet, opts...)
+	quiet.InitialOption = current
+	blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType,
+		"Quiet hours, your time: no nudges then (promise reminders still come).", false, false), nil, slack.NewAccessory(quiet), slack.SectionBlockOptionBlockID("home_quiet")))
 	var mutes []slack.BlockElement
 	muted := make([]string, 0, len(st.Muted))
 	ids := make([]string, 0, 10)
@@ -151,6 +168,19 @@ func (b *Bot) onHomeButton(ctx context.Context, cb slack.InteractionCallback, a 
 			until = time.Date(l.Year(), l.Month(), l.Day()+1, 8, 0, 0, 0, l.Location())
 		}
 		err = b.store.SetSnooze(ctx, user, until)
+	case a.ActionID == actionQuiet:
+		v := a.Value
+		if a.SelectedOption.Value != "" {
+			v = a.SelectedOption.Value
+		}
+		if v == "off" {
+			v = ""
+		}
+		if _, _, ok := parseQuiet(v); v != "" && !ok {
+			b.log.Warn("unreadable quiet hours ignored")
+			return nil
+		}
+		err = b.store.SetQuiet(ctx, user, v)
 	case strings.HasPrefix(a.ActionID, actionMute):
 		rule := strings.TrimPrefix(a.ActionID, actionMute)
 		if b.coach.Playbook().Rule(rule) == nil {

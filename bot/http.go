@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Handler serves the probes: /healthz (the process is alive) and /readyz (Socket Mode is
-// connected and Redis answers).
+// Handler serves the probes, /healthz (the process is alive) and /readyz (Socket Mode is
+// connected and Redis answers), and /metrics (Prometheus).
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -25,5 +25,6 @@ func (b *Bot) Handler() http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
+	mux.HandleFunc("GET /metrics", b.metrics.handler)
 	return mux
 }

@@ -110,10 +110,10 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 			for _, agent := range to {
 				nudge := n.Nudge
 				nudge.To = agent
-				if len(b.silenced(ctx, []coach.Nudge{nudge})) == 0 {
-					continue // muted or snoozed by this agent
+				if len(b.admit(ctx, []coach.Nudge{nudge})) == 0 {
+					continue // muted, snoozed, quiet or over budget for this agent
 				}
-				blocks, fallback := renderNudges([]coach.Nudge{nudge})
+				blocks, fallback := renderNudges([]coach.Nudge{nudge}, t.Channel, t.TS)
 				opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)}
 				if t.Active() {
 					opts = append(opts, slack.MsgOptionTS(t.TS))
@@ -128,6 +128,7 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 				}
 				sent++
 				log.Info("nudge sent", zap.String("agent", agent), zap.Strings("rules", []string{nudge.Rule}))
+				b.metrics.nudge(nudge.Rule)
 				b.recordTally(ctx, store.Tally{Week: b.week(now), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: {nudge.Rule}}})
 			}
 		}
@@ -378,7 +379,9 @@ func (b *Bot) handleInteraction(ctx context.Context, cb slack.InteractionCallbac
 				return b.onDraftOpen(ctx, cb, a)
 			case strings.HasPrefix(a.ActionID, actionDraftTone):
 				return b.onDraftTone(ctx, cb, a)
-			case a.ActionID == actionDigest, strings.HasPrefix(a.ActionID, actionSnoozeMe), strings.HasPrefix(a.ActionID, actionMute):
+			case strings.HasPrefix(a.ActionID, actionFeedback):
+				return b.onFeedback(ctx, cb, a)
+			case a.ActionID == actionDigest, a.ActionID == actionQuiet, strings.HasPrefix(a.ActionID, actionSnoozeMe), strings.HasPrefix(a.ActionID, actionMute):
 				return b.onHomeButton(ctx, cb, a)
 			}
 		}

@@ -21,7 +21,7 @@ func nudgeBlockID(rule string) string { return "nudge:" + rule }
 // renderNudges renders one agent's nudges as one message: for each, a section (block id
 // nudge:<rule>) with the title and why, then a context line with a sentence to use. It
 // returns the blocks and the notification text.
-func renderNudges(ns []coach.Nudge) ([]slack.Block, string) {
+func renderNudges(ns []coach.Nudge, channel, thread string) ([]slack.Block, string) {
 	var blocks []slack.Block
 	var fallback []string
 	for _, n := range ns {
@@ -38,6 +38,7 @@ func renderNudges(ns []coach.Nudge) ([]slack.Block, string) {
 				slack.SectionBlockOptionBlockID(nudgeBlockID(n.Rule))),
 			slack.NewContextBlock("say:"+n.Rule,
 				slack.NewTextBlockObject(slack.MarkdownType, "Try: _"+escape(n.Say)+"_", false, false)),
+			feedbackButtons(n.Rule, channel, thread),
 		)
 		fallback = append(fallback, n.Title+": "+n.Why)
 	}

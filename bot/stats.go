@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"regexp"
-	"slices"
 	"time"
 
 	"go.uber.org/zap"
@@ -114,21 +113,4 @@ func (b *Bot) recordTally(ctx context.Context, t store.Tally) {
 	if err := b.store.Record(rctx, t); err != nil {
 		b.log.Warn("could not record the week's figures", zap.String("week", string(t.Week)), zap.Error(err))
 	}
-}
-
-// silenced drops the nudges an agent muted or snoozed.
-func (b *Bot) silenced(ctx context.Context, nudges []coach.Nudge) []coach.Nudge {
-	now := b.now()
-	settings := map[string]store.Settings{}
-	return slices.DeleteFunc(nudges, func(n coach.Nudge) bool {
-		st, ok := settings[n.To]
-		if !ok {
-			var err error
-			if st, err = b.store.SettingsOf(ctx, n.To); err != nil {
-				b.log.Warn("could not read an agent's settings; nudging", zap.Error(err))
-			}
-			settings[n.To] = st
-		}
-		return st.Silenced(n.Rule, now)
-	})
 }

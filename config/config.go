@@ -54,6 +54,7 @@ type Config struct {
 	LLMTimeout Duration `envconfig:"LLM_TIMEOUT" default:"8s"`
 
 	NudgeCooldown   Duration `envconfig:"NUDGE_COOLDOWN" default:"30m"`
+	NudgeBudget     string   `envconfig:"NUDGE_BUDGET" default:"6"`
 	EventTimeout    Duration `envconfig:"EVENT_TIMEOUT" default:"10s"`
 	ShutdownTimeout Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s"`
 	Retention       Duration `envconfig:"RETENTION" default:"720h"`
@@ -241,6 +242,9 @@ func (c *Config) Validate(needSlack bool) error {
 	}
 	if _, ok := ParseClock(c.DigestTime); !ok {
 		add("DIGEST_TIME must be a time of day as HH:MM (24-hour), got %q", c.DigestTime)
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(c.NudgeBudget)); err != nil || n < 0 || n > 1000 {
+		add("NUDGE_BUDGET must be a whole number of nudges per agent per hour between 0 (no limit) and 1000, got %q", c.NudgeBudget)
 	}
 	if _, err := strconv.ParseBool(c.DigestLeadsAuto); err != nil {
 		add("DIGEST_LEADS_AUTO must be true or false, got %q", c.DigestLeadsAuto)

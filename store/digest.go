@@ -168,9 +168,11 @@ func (s *Store) Record(ctx context.Context, t Tally) error {
 			if *t.Helpful {
 				field = "helpful"
 			}
-			pipe.HIncrBy(ctx, agent(t.Feedback), field, 1)
+			a := agent(t.Feedback)
+			pipe.HIncrBy(ctx, a, field, 1)
 			pipe.HIncrBy(ctx, team, field, 1)
 			if t.FeedRule != "" {
+				pipe.HIncrBy(ctx, a, field+":"+t.FeedRule, 1)
 				pipe.HIncrBy(ctx, team, field+":"+t.FeedRule, 1)
 			}
 		}
@@ -338,6 +340,7 @@ type Settings struct {
 	OptOut bool // said no to the digest (a lead is then not subscribed again automatically)
 	Muted  []string
 	Snooze time.Time // no nudges until then
+	Quiet  string    // quiet hours in the agent's zone, "18:00-08:00", or ""
 }
 
 // Silenced reports whether a rule is muted, or all coaching snoozed, at now.
@@ -355,7 +358,7 @@ func sliceHas(list []string, s string) bool {
 }
 
 func (k keys) settings(user string) string { return k.prefix + ":user:" + safe(user) + ":settings" }
-func (k keys) digestSubs() string         { return k.prefix + ":digest:subs" }
+func (k keys) digestSubs() string          { return k.prefix + ":digest:subs" }
 
 // SettingsOf reads an agent's settings.
 func (s *Store) SettingsOf(ctx context.Context, user string) (Settings, error) {
@@ -373,6 +376,8 @@ func (s *Store) SettingsOf(ctx context.Context, user string) (Settings, error) {
 		switch {
 		case strings.HasPrefix(k, "mute:") && v == "1":
 			st.Muted = append(st.Muted, k[len("mute:"):])
+		case k == "quiet":
+			st.Quiet = v
 		case k == "snooze":
 			if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
 				st.Snooze = time.UnixMilli(ms)
@@ -425,4 +430,49 @@ const DigestChannel = "DIGEST"
 // ScheduleDigest sets a user's next digest; the scheduler's claim makes it go out once.
 func (s *Store) ScheduleDigest(ctx context.Context, user, name string, at time.Time) error {
 	return s.rdb.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(at.UnixMilli()), Member: member(name, DigestChannel, user)}).Err()
+}
+
+// Unhelpful is how many times an agent said a rule's nudge did not help, in a week.
+func (s *Store) Unhelpful(ctx context.Context, w Week, agent, rule string) (int, error) {
+	n, err := s.rdb.HGet(ctx, s.keys.week(w)+":agent:"+safe(agent), "unhelpful:"+rule).Int()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// Throttle reports whether an agent may get a rule's nudge now, at most once per d.
+func (s *Store) Throttle(ctx context.Context, agent, rule string, d time.Duration) (bool, error) {
+	return s.rdb.SetNX(ctx, s.keys.prefix+":throttle:"+safe(agent)+":"+safe(rule), 1, d).Result()
+}
+
+// spendScript takes one nudge from an agent's budget for the hour when fewer than the
+// limit were spent: KEYS[1] the hour's counter; ARGV limit, ttl (ms).
+var spendScript = redis.NewScript(`
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`)
+
+// Spend takes one nudge from an agent's budget for the clock hour of now, unless limit
+// nudges went out already that hour.
+func (s *Store) Spend(ctx context.Context, agent string, now time.Time, limit int) (bool, error) {
+	key := s.keys.prefix + ":budget:" + safe(agent) + ":" + strconv.FormatInt(now.Unix()/3600, 10)
+	n, err := spendScript.Run(ctx, s.rdb, []string{key}, limit, (2 * time.Hour).Milliseconds()).Int()
+	if err != nil {
+		return true, fmt.Errorf("spend budget of %s: %w", agent, err)
+	}
+	return n == 1, nil
+}
+
+// SetQuiet sets an agent's quiet hours ("18:00-08:00"; "" for none).
+func (s *Store) SetQuiet(ctx context.Context, user, quiet string) error {
+	if quiet == "" {
+		return s.rdb.HDel(ctx, s.keys.settings(user), "quiet").Err()
+	}
+	return s.rdb.HSet(ctx, s.keys.settings(user), "quiet", quiet).Err()
 }

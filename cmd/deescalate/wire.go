@@ -81,6 +81,7 @@ func parts(c config.Config) (bot.Config, store.Options, *coach.Coach, error) {
 	bc.DigestDay = day.String()
 	bc.DigestTime, _ = config.ParseClock(c.DigestTime)
 	bc.DigestLeadsAuto, _ = strconv.ParseBool(c.DigestLeadsAuto)
+	bc.NudgeBudget, _ = strconv.Atoi(strings.TrimSpace(c.NudgeBudget))
 	if c.LLMURL != "" {
 		bc.LLM = llm.New(llm.Config{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey, Timeout: c.LLMTimeout.Duration})
 	}

@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"go.uber.org/zap"
+
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
+)
+
+// Feedback and budgets: what keeps agents listening. Every nudge carries Helpful, Not
+// helpful, Mute this tip and Snooze 1 h. Before a nudge goes out it must pass the agent's
+// mutes, snooze and quiet hours, a rule they found unhelpful several times this week is held
+// to once a day, and each agent gets at most NUDGE_BUDGET nudges an hour, the last ones kept
+// for the nudges that matter most.
+
+const (
+	actionFeedback = "fb_" // + helpful|unhelpful|mute|snooze + ":" + rule
+	blockFeedback  = "feedback"
+	// unhelpfulLimit "not helpful" votes on a rule in a week hold it to one nudge a day.
+	unhelpfulLimit = 3
+	throttleFor    = 24 * time.Hour
+	// budgetReserve is the part of the hourly budget only the most important rules may use.
+	budgetReserve = 2
+)
+
+// priorityRules may use the whole budget; the rest leave budgetReserve for them.
+var priorityRules = []string{"pause", "follow-up"}
+
+func feedbackButtons(rule, channel, thread string) slack.Block {
+	value := rule + "|" + channel + "|" + thread
+	btn := func(kind, label string) slack.BlockElement {
+		return slack.NewButtonBlockElement(actionFeedback+kind+":"+rule, value, slack.NewTextBlockObject(slack.PlainTextType, label, false, false))
+	}
+	return slack.NewActionBlock("fb:"+rule, btn("helpful", "Helpful"), btn("unhelpful", "Not helpful"),
+		btn("mute", "Mute this tip"), btn("snooze", "Snooze 1 h"))
+}
+
+// onFeedback records a vote on a nudge, or mutes or snoozes, and replaces the nudge with a
+// one-line acknowledgement.
+func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) error {
+	kind, rule, ok := strings.Cut(strings.TrimPrefix(a.ActionID, actionFeedback), ":")
+	r := b.coach.Playbook().Rule(rule)
+	if !ok || r == nil {
+		b.log.Warn("feedback on an unknown rule ignored", zap.String("action_id", a.ActionID))
+		return nil
+	}
+	user, now := cb.User.ID, b.now()
+	parts := strings.SplitN(a.Value, "|", 3)
+	channel, thread := "", ""
+	if len(parts) == 3 && refChannel.MatchString(parts[1]) && refTS.MatchString(parts[2]) {
+		channel, thread = parts[1], parts[2]
+	}
+	var line string
+	switch kind {
+	case "helpful", "unhelpful":
+		helpful := kind == "helpful"
+		b.recordTally(ctx, store.Tally{Week: b.week(now), Channel: channel, Thread: thread, Feedback: user, Helpful: &helpful, FeedRule: rule})
+		line = ":+1: Thanks, glad it helped."
+		if !helpful {
+			line = "Thanks, noted. I'll be more careful with *" + r.Title + "*."
+			if n, err := b.store.Unhelpful(ctx, b.week(now), user, rule); err == nil && n >= unhelpfulLimit {
+				line = "Thanks, noted. You've said *" + r.Title + "* didn't help several times this week, so it will nudge you at most once a day. Mute it in App Home to stop it."
+			}
+		}
+	case "mute":
+		if err := b.store.SetMute(ctx, user, rule, true); err != nil {
+			return err
+		}
+		line = ":mute: *" + r.Title + "* is muted for you. You can turn it back on in the app's Home tab."
+	case "snooze":
+		if err := b.store.SetSnooze(ctx, user, now.Add(time.Hour)); err != nil {
+			return err
+		}
+		line = ":zzz: Coaching is snoozed for an hour. Reminders of your promises still come."
+	default:
+		return nil
+	}
+	b.log.Info("nudge feedback", zap.String("rule", rule), zap.String("feedback", kind), zap.String("agent", user))
+	b.metrics.feedback(rule, kind)
+	return b.reply(ctx, cb.ResponseURL, true, blockFeedback, line)
+}
+
+// admit keeps the nudges each agent should get now: not muted, snoozed or in their quiet
+// hours, not held back after repeated "not helpful", and within their hourly budget, the
+// most important first.
+func (b *Bot) admit(ctx context.Context, nudges []coach.Nudge) []coach.Nudge {
+	now := b.now()
+	settings := map[string]store.Settings{}
+	var out []coach.Nudge
+	for _, n := range nudges {
+		st, ok := settings[n.To]
+		if !ok {
+			var err error
+			if st, err = b.store.SettingsOf(ctx, n.To); err != nil {
+				b.log.Warn("could not read an agent's settings; nudging", zap.Error(err))
+			}
+			settings[n.To] = st
+		}
+		if st.Silenced(n.Rule, now) || b.quiet(ctx, n.To, st, now) {
+			b.metrics.held("silenced")
+			continue
+		}
+		if c, err := b.store.Unhelpful(ctx, b.week(now), n.To, n.Rule); err == nil && c >= unhelpfulLimit {
+			if first, err := b.store.Throttle(ctx, n.To, n.Rule, throttleFor); err == nil && !first {
+				b.metrics.held("unhelpful")
+				continue
+			}
+		}
+		if b.cfg.NudgeBudget > 0 {
+			limit := b.cfg.NudgeBudget
+			if !slices.Contains(priorityRules, n.Rule) {
+				limit = max(1, limit-budgetReserve)
+			}
+			ok, err := b.store.Spend(ctx, n.To, now, limit)
+			if err == nil && !ok {
+				b.metrics.held("budget")
+				b.log.Info("nudge held: hourly budget spent", zap.String("agent", n.To), zap.String("rule", n.Rule))
+				continue
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// quiet reports whether now falls in an agent's quiet hours, in their zone.
+func (b *Bot) quiet(ctx context.Context, user string, st store.Settings, now time.Time) bool {
+	from, to, ok := parseQuiet(st.Quiet)
+	if !ok {
+		return false
+	}
+	tz := ""
+	if u := b.profileOf(ctx, user); u != nil {
+		tz = u.TZ
+	}
+	l := now.In(b.zone(tz))
+	m := time.Duration(l.Hour())*time.Hour + time.Duration(l.Minute())*time.Minute
+	if from <= to {
+		return m >= from && m < to
+	}
+	return m >= from || m < to
+}
+
+// parseQuiet reads quiet hours, "18:00-08:00".
+func parseQuiet(s string) (from, to time.Duration, ok bool) {
+	a, z, found := strings.Cut(s, "-")
+	if !found {
+		return 0, 0, false
+	}
+	pf, err1 := time.Parse("15:04", strings.TrimSpace(a))
+	pt, err2 := time.Parse("15:04", strings.TrimSpace(z))
+	if err1 != nil || err2 != nil || pf.Equal(pt) {
+		return 0, 0, false
+	}
+	d := func(t time.Time) time.Duration {
+		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	return d(pf), d(pt), true
+}
+
+// quietChoices are the quiet hours App Home offers.
+var quietChoices = []string{"", "17:00-09:00", "18:00-08:00", "19:00-08:00", "20:00-07:00", "22:00-07:00"}
+
+func quietLabel(q string) string {
+	if q == "" {
+		return "No quiet hours"
+	}
+	return "Quiet " + strings.ReplaceAll(q, "-", "–")
+}
