@@ -37,6 +37,7 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzParseTimerName$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzDraft$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./coach
+	go test -run '^$$' -fuzz '^FuzzOverridden$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME) ./bot
 	go test -run '^$$' -fuzz '^FuzzParseRef$$' -fuzztime $(FUZZTIME) ./bot
 	go test -run '^$$' -fuzz '^FuzzDecodeSource$$' -fuzztime $(FUZZTIME) ./bot

@@ -25,6 +25,7 @@ import (
 //	}
 type Override struct {
 	Rules  map[string]RuleOverride  `json:"rules"`
+	Extra  map[string]ExtraRule     `json:"extra"`
 	Upset  *UpsetOverride           `json:"upset"`
 	Themes map[string]PhrasesChange `json:"themes"`
 }
@@ -37,6 +38,22 @@ type RuleOverride struct {
 	Why      *string                  `json:"why"`
 	Say      []string                 `json:"say"`
 	Phrases  map[string]PhrasesChange `json:"phrases"`
+}
+
+// ExtraRule is a team's own rule, of a built-in kind: "agent-phrase" nudges an agent whose
+// reply holds one of the phrases, "customer-phrase" nudges the thread's owner when a customer
+// writes one.
+//
+//	"extra": {"no-jargon": {"kind": "agent-phrase", "title": "Skip the jargon",
+//	  "why": "{cue} may not mean much to the customer.", "say": ["In plain words: …"],
+//	  "priority": 40, "phrases": ["per my last email", "circle back"]}}
+type ExtraRule struct {
+	Kind     string   `json:"kind"`
+	Title    string   `json:"title"`
+	Priority int      `json:"priority"`
+	Why      string   `json:"why"`
+	Say      []string `json:"say"`
+	Phrases  []string `json:"phrases"`
 }
 
 // PhrasesChange adds phrases to a list and removes others from it.
@@ -147,6 +164,24 @@ func (o *Override) apply(pb *Playbook) []error {
 			errs = append(errs, e...)
 		}
 	}
+	extras := make([]string, 0, len(o.Extra))
+	for id := range o.Extra {
+		extras = append(extras, id)
+	}
+	slices.Sort(extras)
+	for _, id := range extras {
+		x := o.Extra[id]
+		if x.Kind == "" {
+			errs = append(errs, fmt.Errorf("extra[%q]: field \"kind\" is required (agent-phrase or customer-phrase)", id))
+			continue
+		}
+		title := x.Title
+		if title == "" {
+			title = id
+		}
+		pb.Rules = append(pb.Rules, RuleText{ID: id, Kind: x.Kind, Title: title, Priority: x.Priority, Why: x.Why, Say: x.Say,
+			Phrases: map[string][]string{"match": x.Phrases}})
+	}
 	if u := o.Upset; u != nil {
 		set := func(dst *float64, v *float64) {
 			if v != nil {
@@ -231,4 +266,101 @@ func (c PhrasesChange) applyTo(where string, list []string) ([]string, []error) 
 		}
 	}
 	return out, errs
+}
+
+// PlaybookChanges lists, one line each, how a playbook differs from another (the built-in
+// one): rules turned on or off, reworded or re-prioritised, phrases added or removed, new
+// rules, thresholds and themes.
+func PlaybookChanges(base, pb *Playbook) []string {
+	var out []string
+	for _, r := range pb.Rules {
+		b := base.Rule(r.ID)
+		if b == nil {
+			out = append(out, fmt.Sprintf("rule %s: new %s rule, priority %d, %d phrase(s)", r.ID, r.Kind, r.Priority, len(r.Phrases["match"])))
+			continue
+		}
+		if b.Disabled != r.Disabled {
+			state := "enabled"
+			if r.Disabled {
+				state = "disabled"
+			}
+			out = append(out, fmt.Sprintf("rule %s: %s", r.ID, state))
+		}
+		if b.Title != r.Title {
+			out = append(out, fmt.Sprintf("rule %s: title %q (was %q)", r.ID, r.Title, b.Title))
+		}
+		if b.Priority != r.Priority {
+			out = append(out, fmt.Sprintf("rule %s: priority %d (was %d)", r.ID, r.Priority, b.Priority))
+		}
+		if b.Why != r.Why {
+			out = append(out, fmt.Sprintf("rule %s: why reworded: %q", r.ID, r.Why))
+		}
+		if !slices.Equal(b.Say, r.Say) {
+			out = append(out, fmt.Sprintf("rule %s: %d suggested sentence(s) reworded", r.ID, len(r.Say)))
+		}
+		lists := make([]string, 0, len(r.Phrases))
+		for l := range r.Phrases {
+			lists = append(lists, l)
+		}
+		slices.Sort(lists)
+		for _, l := range lists {
+			out = append(out, listChanges("rule "+r.ID+" phrases."+l, b.Phrases[l], r.Phrases[l])...)
+		}
+	}
+	bu, u := base.Upset, pb.Upset
+	for _, f := range []struct {
+		name     string
+		was, now float64
+	}{{"threshold", bu.Threshold, u.Threshold}, {"cue_scale", bu.CueScale, u.CueScale}, {"model_clip", bu.ModelClip, u.ModelClip}, {"model_only_threshold", bu.ModelOnlyThreshold, u.ModelOnlyThreshold}} {
+		if f.was != f.now {
+			out = append(out, fmt.Sprintf("upset %s: %g (was %g)", f.name, f.now, f.was))
+		}
+	}
+	for _, g := range u.Cues {
+		i := slices.IndexFunc(bu.Cues, func(x CueGroup) bool { return x.Kind == g.Kind })
+		if i < 0 {
+			out = append(out, fmt.Sprintf("upset cues %s: new, weight %g, %d phrase(s)", g.Kind, g.Weight, len(g.Phrases)))
+			continue
+		}
+		if bu.Cues[i].Weight != g.Weight {
+			out = append(out, fmt.Sprintf("upset cues %s: weight %g (was %g)", g.Kind, g.Weight, bu.Cues[i].Weight))
+		}
+		out = append(out, listChanges("upset cues "+g.Kind, bu.Cues[i].Phrases, g.Phrases)...)
+	}
+	themes := make([]string, 0, len(pb.Themes))
+	for t := range pb.Themes {
+		themes = append(themes, t)
+	}
+	slices.Sort(themes)
+	for _, t := range themes {
+		if _, ok := base.Themes[t]; !ok {
+			out = append(out, fmt.Sprintf("theme %s: new, %d phrase(s)", t, len(pb.Themes[t])))
+			continue
+		}
+		out = append(out, listChanges("theme "+t, base.Themes[t], pb.Themes[t])...)
+	}
+	return out
+}
+
+// listChanges says which phrases a list gained and lost.
+func listChanges(what string, was, now []string) []string {
+	var add, del []string
+	for _, p := range now {
+		if !slices.Contains(was, p) {
+			add = append(add, fmt.Sprintf("%q", p))
+		}
+	}
+	for _, p := range was {
+		if !slices.Contains(now, p) {
+			del = append(del, fmt.Sprintf("%q", p))
+		}
+	}
+	var out []string
+	if len(add) > 0 {
+		out = append(out, what+": added "+strings.Join(add, ", "))
+	}
+	if len(del) > 0 {
+		out = append(out, what+": removed "+strings.Join(del, ", "))
+	}
+	return out
 }

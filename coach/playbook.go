@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -44,6 +45,9 @@ type RuleText struct {
 	// always reads the same, and different threads read differently.
 	Say      []string `json:"say"`
 	Disabled bool     `json:"disabled,omitempty"`
+	// Kind is set on a team's own rules (PLAYBOOK_FILE "extra"): a built-in kind of check,
+	// "agent-phrase" or "customer-phrase", reading the phrase list "match".
+	Kind string `json:"kind,omitempty"`
 	// Phrases are the rule's named phrase lists ("blame", "acknowledge" …).
 	Phrases map[string][]string `json:"phrases,omitempty"`
 
@@ -107,6 +111,17 @@ var rulePhraseLists = map[string][]string{
 	"check-resolution":    {"resolution", "check"},
 }
 
+// phraseListsOf names the phrase lists a rule reads.
+func phraseListsOf(r *RuleText) []string {
+	if r.Kind != "" {
+		return []string{"match"}
+	}
+	return rulePhraseLists[r.ID]
+}
+
+// extraID is the shape of a team's own rule id.
+var extraID = regexp.MustCompile(`^[a-z][a-z0-9-]{1,39}$`)
+
 // Rules known to the bot: ids are stable (config, metrics, the eval contract and mutes use them).
 var knownRules = []string{
 	"pause", "chunk", "feelings-first", "outcome-not-process", "possible-first", "no-blame",
@@ -168,6 +183,16 @@ func (pb *Playbook) prepare() error {
 		switch {
 		case r.ID == "":
 			errs = append(errs, fmt.Errorf("%s: field \"id\" is empty", where))
+		case r.Kind != "" && slices.Contains(knownRules, r.ID):
+			errs = append(errs, fmt.Errorf("%s: field \"id\": a built-in rule's id; pick another name for your own rule", where))
+		case r.Kind != "" && !extraID.MatchString(r.ID):
+			errs = append(errs, fmt.Errorf("%s: field \"id\": use lower-case letters, digits and dashes (2 to 40)", where))
+		case r.Kind != "" && kindFuncs[r.Kind] == nil:
+			errs = append(errs, fmt.Errorf("%s: field \"kind\": unknown kind %q (known: agent-phrase, customer-phrase)", where, r.Kind))
+		case r.Kind != "" && pb.byID[r.ID] == nil:
+			pb.byID[r.ID] = r
+		case r.Kind != "":
+			errs = append(errs, fmt.Errorf("%s: field \"id\": defined twice", where))
 		case !slices.Contains(knownRules, r.ID):
 			errs = append(errs, fmt.Errorf("%s: field \"id\": unknown rule (known: %s)", where, strings.Join(knownRules, ", ")))
 		case pb.byID[r.ID] != nil:
@@ -187,8 +212,11 @@ func (pb *Playbook) prepare() error {
 			}
 		}
 		r.sets = map[string]*phraseSet{}
+		if r.Kind != "" && len(r.Phrases["match"]) == 0 {
+			errs = append(errs, fmt.Errorf("%s: field \"phrases.match\" needs at least one phrase", where))
+		}
 		for name, list := range r.Phrases {
-			if want := rulePhraseLists[r.ID]; !slices.Contains(want, name) {
+			if want := phraseListsOf(r); !slices.Contains(want, name) {
 				errs = append(errs, fmt.Errorf("%s: field \"phrases\": unknown list %q (this rule reads: %s)", where, name, strings.Join(want, ", ")))
 				continue
 			}

@@ -126,6 +126,10 @@ func TestOverrideErrorsNameFileRuleAndField(t *testing.T) {
 		{"new cue kind without weight", `{"upset": {"cues": {"politics": {"add": ["x"]}}}}`, []string{`upset.cues["politics"]`, "needs a weight"}},
 		{"empty why", `{"rules": {"pause": {"why": ""}}}`, []string{`rule "pause": field "why" is empty`}},
 		{"threshold out of range", `{"upset": {"threshold": 99}}`, []string{`upset: field "threshold"`}},
+		{"extra rule without kind", `{"extra": {"no-jargon": {"why": "x", "say": ["y"], "phrases": ["circle back"]}}}`, []string{`extra["no-jargon"]`, `"kind" is required`}},
+		{"extra rule of an unknown kind", `{"extra": {"no-jargon": {"kind": "regex", "why": "x", "say": ["y"], "phrases": ["a"]}}}`, []string{`rule "no-jargon": field "kind"`, "unknown kind"}},
+		{"extra rule taking a built-in id", `{"extra": {"pause": {"kind": "agent-phrase", "why": "x", "say": ["y"], "phrases": ["a"]}}}`, []string{`rule "pause"`, "built-in rule's id"}},
+		{"extra rule without phrases", `{"extra": {"no-jargon": {"kind": "agent-phrase", "why": "x", "say": ["y"]}}}`, []string{`rule "no-jargon": field "phrases.match"`}},
 		{"all at once", `{"rules": {"nope": {}, "pause": {"why": ""}}, "upset": {"threshold": 99}}`,
 			[]string{`rules["nope"]`, `rule "pause": field "why" is empty`, `upset: field "threshold"`}},
 	}
@@ -142,4 +146,52 @@ func TestOverrideErrorsNameFileRuleAndField(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExtraRules: a team's own phrase rules nudge like the built-in ones.
+func TestExtraRules(t *testing.T) {
+	pb, err := Overridden("team.json", strings.NewReader(`{"extra": {
+		"no-jargon": {"kind": "agent-phrase", "title": "Skip the jargon", "priority": 40,
+			"why": "{cue} may not mean much to the customer.", "say": ["In plain words: …"], "phrases": ["circle back", "per my last email"]},
+		"legal-threat": {"kind": "customer-phrase", "title": "Loop in your lead", "priority": 99,
+			"why": "They mention {cue}.", "say": ["I'm bringing in my lead so this gets the attention it needs."], "phrases": ["my lawyer", "legal action"]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(pb)
+	_, fs := c.Review(Message{Text: "Let me circle back with the team on this.", Role: RoleAgent}, nil)
+	if len(fs) != 1 || fs[0].Rule != "no-jargon" || fs[0].Cue != "circle back" {
+		t.Errorf("agent reply findings = %+v", fs)
+	}
+	_, fs = c.Review(Message{Text: "If this is not fixed today my lawyer will hear about it.", Role: RoleCustomer}, nil)
+	found := false
+	for _, f := range fs {
+		found = found || f.Rule == "legal-threat" && f.Cue == "my lawyer"
+	}
+	if !found {
+		t.Errorf("customer message findings = %+v", fs)
+	}
+	if _, fs := c.Review(Message{Text: "Let me circle back with the team on this.", Role: RoleCustomer}, nil); len(fs) != 0 {
+		t.Errorf("an agent-phrase rule fired on a customer: %+v", fs)
+	}
+}
+
+// FuzzOverridden feeds arbitrary override files to the loader: it never panics, and a file
+// it accepts gives a playbook whose coach can judge a message.
+func FuzzOverridden(f *testing.F) {
+	for _, s := range []string{`{}`, `{"rules": {"pause": {"disabled": true}}}`, `{"extra": {"x-y": {"kind": "agent-phrase", "why": "w", "say": ["s"], "phrases": ["a b"]}}}`,
+		`{"upset": {"threshold": 0.5, "cues": {"anger": {"add": ["grr"]}}}}`, `{"themes": {"billing": {"add": ["po"]}}}`, `[`, `{"rules": 3}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pb, err := Overridden("fuzz.json", strings.NewReader(s))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.json") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		New(pb).Analyze(Message{Text: "This is the third time, I'm furious. We'll get back to you.", Role: RoleCustomer})
+		PlaybookChanges(DefaultPlaybook(), pb)
+	})
 }

@@ -52,6 +52,57 @@ var ruleFuncs = map[string]func(in *Input) (Finding, bool){
 	"check-resolution":    checkCheckResolution,
 }
 
+// preamble reports a sentence that only opens a message: a greeting or thanks of a few words.
+func preamble(toks []token) bool {
+	if len(toks) == 0 || len(toks) > 8 {
+		return false
+	}
+	switch toks[0].word {
+	case "hi", "hello", "hey", "dear", "greetings", "thanks", "thank":
+		return true
+	case "good":
+		return len(toks) > 1 && (toks[1].word == "morning" || toks[1].word == "afternoon" || toks[1].word == "evening")
+	}
+	return false
+}
+
+// kindFuncs are the checks a team's own rules may use.
+var kindFuncs = map[string]func(in *Input) (Finding, bool){
+	"agent-phrase":    checkAgentPhrase,
+	"customer-phrase": checkCustomerPhrase,
+}
+
+// checkAgentPhrase fires on an agent's reply holding one of the rule's phrases.
+func checkAgentPhrase(in *Input) (Finding, bool) {
+	if !in.agent() {
+		return Finding{}, false
+	}
+	m, ok := in.firstMatch("match", 0, len(in.toks))
+	if !ok {
+		return Finding{}, false
+	}
+	return Finding{Cue: m.span(in.plain, in.toks)}, true
+}
+
+// checkCustomerPhrase fires on a customer's message holding one of the rule's phrases.
+func checkCustomerPhrase(in *Input) (Finding, bool) {
+	if in.Role != RoleCustomer {
+		return Finding{}, false
+	}
+	// A customer's words count even under a negation: "if this isn't fixed, my lawyer…".
+	var found match
+	ok := false
+	in.text.set("match").find(in.toks, func(m match) {
+		if !ok {
+			found, ok = m, true
+		}
+	})
+	if !ok {
+		return Finding{}, false
+	}
+	return Finding{Cue: found.span(in.plain, in.toks)}, true
+}
+
 type rule struct {
 	text  *RuleText
 	check func(in *Input) (Finding, bool)
@@ -72,7 +123,11 @@ func (c *Coach) Rules() []Rule {
 	var out []Rule
 	for i := range c.pb.Rules {
 		r := &c.pb.Rules[i]
-		if fn := ruleFuncs[r.ID]; fn != nil && !r.Disabled {
+		fn := ruleFuncs[r.ID]
+		if r.Kind != "" {
+			fn = kindFuncs[r.Kind]
+		}
+		if fn != nil && !r.Disabled {
 			out = append(out, rule{text: r, check: fn})
 		}
 	}
@@ -203,7 +258,12 @@ func checkPossibleFirst(in *Input) (Finding, bool) {
 	if !in.agent() || len(in.sents) == 0 {
 		return Finding{}, false
 	}
+	// The lead is the first sentence after a greeting or a thank-you ("Hello, …", "Thanks
+	// for writing in."), which only open the message.
 	lead := in.sents[0]
+	for i := 0; i+1 < len(in.sents) && i < 2 && preamble(in.toks[lead.first:lead.end]); i++ {
+		lead = in.sents[i+1]
+	}
 	m, ok := in.firstMatch("refusal", lead.first, lead.end)
 	if !ok {
 		return Finding{}, false

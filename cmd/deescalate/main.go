@@ -26,6 +26,11 @@ Commands:
   draft [flags]       read a customer message on stdin, print a calm reply to it
                       (--tone warm|concise|formal, --name AGENT, --customer NAME,
                       --tz ZONE, --customer-tz ZONE, --now RFC3339)
+  check [flags] PATH...
+                      lint saved replies (files, folders, or - for stdin) with the
+                      agent-side rules: exit 1 when something is found, 0 when clean,
+                      2 on bad input (--format text|json, --upset, --playbook FILE);
+                      check --playbook FILE alone validates it and lists its changes
   simulate FILE.json  play a scenario on a virtual clock; prints one JSON line per call a
                       person would see (format: ../shared/eval/SCENARIOS.md)
   help                show this help
@@ -51,10 +56,15 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	if errors.Is(err, errFound) {
+		return 1 // check found something and said what
+	}
 	fmt.Fprintln(stderr, "deescalate:", err)
 	var ue usageError
 	var inv *sim.InvalidError
-	if config.IsConfigError(err) || errors.As(err, &ue) || errors.As(err, &inv) {
+	var bad badInput
+	var pbe playbookError
+	if config.IsConfigError(err) || errors.As(err, &ue) || errors.As(err, &inv) || errors.As(err, &bad) || errors.As(err, &pbe) {
 		if errors.As(err, &ue) {
 			fmt.Fprint(stderr, "\n"+usage)
 		}
@@ -108,6 +118,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		return runDraft(args, stdin, stdout, c, time.Now)
+	case "check":
+		cfg, err := config.Load(false)
+		if err != nil {
+			return err
+		}
+		c, err := coachFor(cfg)
+		if err != nil {
+			return err
+		}
+		return runCheck(args, stdin, stdout, c)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
