@@ -34,6 +34,7 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzFindPromise$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzResolveTime$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./bot/sim
+	go test -run '^$$' -fuzz '^FuzzReadExport$$' -fuzztime $(FUZZTIME) ./cmd/deescalate
 	go test -run '^$$' -fuzz '^FuzzParseTimerName$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzDraft$$' -fuzztime $(FUZZTIME) ./coach
 	go test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./coach

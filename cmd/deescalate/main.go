@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/deescalate/deescalate/bot/sim"
+	"github.com/deescalate/deescalate/coach"
 	"github.com/deescalate/deescalate/config"
 )
 
@@ -31,6 +32,10 @@ Commands:
                       agent-side rules: exit 1 when something is found, 0 when clean,
                       2 on bad input (--format text|json, --upset, --playbook FILE);
                       check --playbook FILE alone validates it and lists its changes
+  replay [flags] EXPORT
+                      replay a Slack workspace export (folder or .zip) through the
+                      rules: the nudges, promises, waits and weekly digests it would
+                      have produced (--format text|json, --agents ID,..., --team-tz ZONE)
   simulate FILE.json  play a scenario on a virtual clock; prints one JSON line per call a
                       person would see (format: ../shared/eval/SCENARIOS.md)
   help                show this help
@@ -128,6 +133,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		return runCheck(args, stdin, stdout, c)
+	case "replay":
+		cfg, err := config.Load(false)
+		if err != nil {
+			return err
+		}
+		c, err := coachFor(cfg)
+		if err != nil {
+			return err
+		}
+		c = c.WithLedger(coach.Ledger{ReminderLead: cfg.ReminderLead.Duration, WaitAck: cfg.WaitAck.Duration})
+		return runReplay(args, stdout, stderr, c)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

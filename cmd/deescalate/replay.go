@@ -1,0 +1,626 @@
+package main
+
+import (
+	"archive/zip"
+	"container/heap"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
+)
+
+// `deescalate replay EXPORT` runs a Slack workspace export through the same coach and rules
+// as the bot, in time order, and reports what Deescalate would have done: the nudges, the
+// promises and whether they were kept, the customers left waiting, and each week's digest.
+
+type exportUser struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	RealName string `json:"real_name"`
+	TZ       string `json:"tz"`
+	TeamID   string `json:"team_id"`
+	IsBot    bool   `json:"is_bot"`
+	Guest    bool   `json:"is_restricted"`
+	Guest1   bool   `json:"is_ultra_restricted"`
+	Profile  struct {
+		DisplayName string `json:"display_name"`
+	} `json:"profile"`
+}
+
+type exportChannel struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type exportMessage struct {
+	Type     string `json:"type"`
+	Subtype  string `json:"subtype"`
+	User     string `json:"user"`
+	BotID    string `json:"bot_id"`
+	Text     string `json:"text"`
+	TS       string `json:"ts"`
+	ThreadTS string `json:"thread_ts"`
+
+	channel string
+	at      time.Time
+}
+
+// export is a workspace export read into memory.
+type export struct {
+	users    map[string]exportUser
+	channels []exportChannel
+	messages []exportMessage // every channel, in time order
+	skipped  []string        // files that could not be used, and why
+}
+
+// openExport opens a folder or a zip file as a file system rooted where users.json is.
+func openExport(p string) (fs.FS, func(), error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, nil, badInput{err}
+	}
+	var fsys fs.FS
+	closer := func() {}
+	if info.IsDir() {
+		fsys = os.DirFS(p)
+	} else {
+		zr, err := zip.OpenReader(p)
+		if err != nil {
+			return nil, nil, badInput{fmt.Errorf("%s: not a folder or a zip file: %w", p, err)}
+		}
+		fsys, closer = zr, func() { zr.Close() }
+	}
+	// Some tools zip the export inside a folder of its own.
+	if _, err := fs.Stat(fsys, "users.json"); err != nil {
+		entries, _ := fs.ReadDir(fsys, ".")
+		for _, e := range entries {
+			if e.IsDir() {
+				if _, err := fs.Stat(fsys, path.Join(e.Name(), "users.json")); err == nil {
+					sub, _ := fs.Sub(fsys, e.Name())
+					return sub, closer, nil
+				}
+			}
+		}
+	}
+	return fsys, closer, nil
+}
+
+// readExport reads users, channels and every day of every channel. A file that is not JSON
+// of the expected shape is an error that names it; a missing channels.json is replaced by the
+// folders found.
+func readExport(fsys fs.FS, name string) (*export, error) {
+	ex := &export{users: map[string]exportUser{}}
+	var users []exportUser
+	if err := readJSON(fsys, name, "users.json", &users); err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		ex.users[u.ID] = u
+	}
+	if err := readJSON(fsys, name, "channels.json", &ex.channels); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		ex.skipped = append(ex.skipped, "channels.json: missing; using the channel folders")
+		entries, err := fs.ReadDir(fsys, ".")
+		if err != nil {
+			return nil, badInput{fmt.Errorf("%s: %w", name, err)}
+		}
+		for _, e := range entries {
+			if e.IsDir() {
+				ex.channels = append(ex.channels, exportChannel{ID: e.Name(), Name: e.Name()})
+			}
+		}
+	}
+	for _, ch := range ex.channels {
+		days, err := fs.Glob(fsys, path.Join(ch.Name, "*.json"))
+		if err != nil || len(days) == 0 {
+			ex.skipped = append(ex.skipped, ch.Name+"/: no messages")
+			continue
+		}
+		sort.Strings(days)
+		for _, day := range days {
+			var msgs []exportMessage
+			if err := readJSON(fsys, name, day, &msgs); err != nil {
+				return nil, err
+			}
+			for _, m := range msgs {
+				at, ok := tsTime(m.TS)
+				if !ok {
+					ex.skipped = append(ex.skipped, fmt.Sprintf("%s: a message with no readable ts", day))
+					continue
+				}
+				m.channel, m.at = ch.ID, at
+				ex.messages = append(ex.messages, m)
+			}
+		}
+	}
+	sort.SliceStable(ex.messages, func(i, j int) bool { return ex.messages[i].at.Before(ex.messages[j].at) })
+	return ex, nil
+}
+
+func readJSON(fsys fs.FS, export, file string, v any) error {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s: %s is missing: %w", export, file, fs.ErrNotExist)
+		}
+		return badInput{fmt.Errorf("%s: %s: %w", export, file, err)}
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return badInput{fmt.Errorf("%s: %s is not a Slack export file: %v", export, file, describeJSON(err))}
+	}
+	return nil
+}
+
+func describeJSON(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("%s is a %s, expected %s", te.Field, te.Value, te.Type)
+	}
+	return err.Error()
+}
+
+// tsTime reads a Slack ts ("1773151080.000100").
+func tsTime(ts string) (time.Time, bool) {
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil || s <= 0 {
+		return time.Time{}, false
+	}
+	us, _ := strconv.ParseInt((frac + "000000")[:6], 10, 64)
+	return time.Unix(s, us*1000).UTC(), true
+}
+
+// Report types, as printed with --format json.
+type replayNudge struct {
+	At      time.Time `json:"at"`
+	Channel string    `json:"channel"`
+	Agent   string    `json:"agent"`
+	Rule    string    `json:"rule"`
+	Cue     string    `json:"cue,omitempty"`
+	Message string    `json:"message"` // the message that triggered it
+}
+
+type replayPromise struct {
+	Channel string    `json:"channel"`
+	Agent   string    `json:"agent"`
+	Made    time.Time `json:"made"`
+	Due     time.Time `json:"due"`
+	Text    string    `json:"text"`
+	Outcome string    `json:"outcome"` // kept, late, missed, withdrawn, open
+}
+
+type replayWait struct {
+	Channel  string    `json:"channel"`
+	Customer string    `json:"customer"`
+	Since    time.Time `json:"since"`
+	Message  string    `json:"message"`
+}
+
+type replayWeek struct {
+	Week     store.Week     `json:"week"`
+	Messages int            `json:"customer_messages"`
+	Upset    int            `json:"upset"`
+	Themes   map[string]int `json:"themes"`
+	Kudos    int            `json:"kudos"`
+	Nudges   map[string]int `json:"nudges"`
+	Kept     int            `json:"promises_kept"`
+	Late     int            `json:"promises_late"`
+	Missed   int            `json:"promises_missed"`
+}
+
+type replayReport struct {
+	Export   string          `json:"export"`
+	From     time.Time       `json:"from"`
+	To       time.Time       `json:"to"`
+	Messages int             `json:"messages"`
+	Skipped  []string        `json:"skipped,omitempty"`
+	Nudges   []replayNudge   `json:"nudges"`
+	Promises []replayPromise `json:"promises"`
+	Waits    []replayWait    `json:"waits"`
+	Weeks    []replayWeek    `json:"weeks"`
+}
+
+// timerHeap orders pending timers by time.
+type pending struct {
+	at     time.Time
+	thread string
+	timer  coach.Timer
+}
+type timerHeap []pending
+
+func (h timerHeap) Len() int           { return len(h) }
+func (h timerHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h timerHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *timerHeap) Push(x any)        { *h = append(*h, x.(pending)) }
+func (h *timerHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// replayer replays an export through the coach.
+type replayer struct {
+	c        *coach.Coach
+	ex       *export
+	agents   map[string]bool
+	team     *time.Location
+	threads  map[string]coach.Thread
+	texts    map[string]string // message key -> text, to show what triggered a nudge
+	timers   timerHeap
+	report   replayReport
+	weeks    map[store.Week]*replayWeek
+	promises map[string]int // thread|version -> index in report.Promises
+}
+
+func (r *replayer) week(t time.Time) *replayWeek {
+	w := store.WeekOf(t, r.team)
+	if r.weeks[w] == nil {
+		r.weeks[w] = &replayWeek{Week: w, Themes: map[string]int{}, Nudges: map[string]int{}}
+	}
+	return r.weeks[w]
+}
+
+// role is a user's part in the conversations; bots take none.
+func (r *replayer) role(id string) (coach.Role, bool) {
+	u, ok := r.ex.users[id]
+	switch {
+	case ok && u.IsBot:
+		return "", false
+	case r.agents[id]:
+		return coach.RoleAgent, true
+	}
+	return coach.RoleCustomer, true
+}
+
+func (r *replayer) zone(id string) *time.Location {
+	if z, err := time.LoadLocation(r.ex.users[id].TZ); err == nil && r.ex.users[id].TZ != "" {
+		return z
+	}
+	return time.UTC
+}
+
+func (r *replayer) name(id string) string {
+	u, ok := r.ex.users[id]
+	switch {
+	case !ok:
+		return id
+	case u.Profile.DisplayName != "":
+		return u.Profile.DisplayName
+	case u.Name != "":
+		return u.Name
+	}
+	return id
+}
+
+func (r *replayer) channelName(id string) string {
+	for _, c := range r.ex.channels {
+		if c.ID == id {
+			return c.Name
+		}
+	}
+	return id
+}
+
+// fireUntil fires every timer due by t.
+func (r *replayer) fireUntil(t time.Time) {
+	for r.timers.Len() > 0 && !r.timers[0].at.After(t) {
+		p := heap.Pop(&r.timers).(pending)
+		th := r.threads[p.thread]
+		next, notices, ok := r.c.Fire(th, p.timer, p.at)
+		if !ok {
+			continue
+		}
+		for _, n := range notices {
+			if n.Kind == coach.NoticeWait && n.Wait != nil {
+				r.report.Waits = append(r.report.Waits, replayWait{Channel: r.channelName(th.Channel), Customer: r.name(th.Customer),
+					Since: n.Wait.Since, Message: r.texts[th.Channel+"/"+n.Wait.TS]})
+				to := n.To
+				if to == "" {
+					to = "(on duty)"
+				}
+				r.nudge(p.at, th.Channel, r.name(to), "preemptive-ack", "", r.texts[th.Channel+"/"+n.Wait.TS])
+			}
+		}
+		r.apply(p.thread, th, next, p.at)
+	}
+}
+
+// apply stores a thread's new state, schedules its new timers and records settled promises.
+func (r *replayer) apply(key string, before, after coach.Thread, at time.Time) {
+	add, _ := coach.DiffTimers(r.c.Timers(before), r.c.Timers(after))
+	for _, tm := range add {
+		heap.Push(&r.timers, pending{at: tm.At, thread: key, timer: tm})
+	}
+	r.threads[key] = after
+	if p := after.Promise; p != nil {
+		id := key + "|" + strconv.Itoa(p.Version)
+		i, ok := r.promises[id]
+		if !ok {
+			r.report.Promises = append(r.report.Promises, replayPromise{Channel: r.channelName(after.Channel), Agent: r.name(p.Agent),
+				Made: p.Made, Due: p.Due, Text: p.Text, Outcome: "open"})
+			i = len(r.report.Promises) - 1
+			r.promises[id] = i
+		}
+		outcome := map[coach.PledgeState]string{coach.PledgeOpen: "open", coach.PledgeKept: "kept", coach.PledgeLate: "late",
+			coach.PledgeMissed: "missed", coach.PledgeCancelled: "withdrawn"}[p.State]
+		if old := r.report.Promises[i].Outcome; old == "open" && outcome != "open" {
+			w := r.week(at)
+			switch outcome {
+			case "kept":
+				w.Kept++
+			case "late":
+				w.Late++
+			case "missed":
+				w.Missed++
+			}
+		}
+		r.report.Promises[i].Outcome = outcome
+	}
+}
+
+func (r *replayer) nudge(at time.Time, channel, agent, rule, cue, msg string) {
+	r.report.Nudges = append(r.report.Nudges, replayNudge{At: at, Channel: r.channelName(channel), Agent: agent, Rule: rule, Cue: cue, Message: msg})
+	r.week(at).Nudges[rule]++
+}
+
+// run replays every message.
+func (r *replayer) run(progress func(done, total int)) {
+	total := len(r.ex.messages)
+	for i, m := range r.ex.messages {
+		if progress != nil && (i%500 == 0 || i == total-1) {
+			progress(i+1, total)
+		}
+		if m.Type != "message" && m.Type != "" || m.Subtype != "" && m.Subtype != "thread_broadcast" || m.User == "" || m.BotID != "" {
+			continue
+		}
+		r.fireUntil(m.at)
+		role, person := r.role(m.User)
+		if !person {
+			continue
+		}
+		r.report.Messages++
+		thread := m.ThreadTS
+		if thread == "" {
+			thread = m.TS
+		}
+		key := m.channel + "/" + thread
+		r.texts[m.channel+"/"+m.TS] = oneLineText(m.Text, 200)
+		th, ok := r.threads[key]
+		if !ok {
+			th = coach.Thread{Channel: m.channel, TS: thread}
+		}
+		zone := r.zone(m.User)
+		next, nudges := r.c.Observe(th, coach.Event{Kind: coach.Posted, TS: m.TS, User: m.User, Role: role, Text: m.Text, At: m.at, Zone: zone})
+		for _, n := range nudges {
+			r.nudge(m.at, m.channel, r.name(n.To), n.Rule, n.Cue, r.texts[m.channel+"/"+m.TS])
+		}
+		// Nudges held for whoever takes the thread (nobody owns it yet): the export has no
+		// claims, so they are reported as such.
+		for _, n := range next.Pending {
+			if n.About == m.TS {
+				r.nudge(m.at, m.channel, "(whoever takes the thread)", n.Rule, n.Cue, r.texts[m.channel+"/"+m.TS])
+			}
+		}
+		if role == coach.RoleCustomer {
+			a := r.c.Analyze(coach.Message{Text: m.Text, Role: coach.RoleCustomer, Now: m.at, Zone: zone})
+			w := r.week(m.at)
+			w.Messages++
+			if a.Upset {
+				w.Upset++
+			}
+			for _, t := range a.Themes {
+				w.Themes[t]++
+			}
+			if a.Praise && !a.Upset {
+				w.Kudos++
+			}
+		}
+		r.apply(key, th, next, m.at)
+		if r.report.From.IsZero() {
+			r.report.From = m.at
+		}
+		r.report.To = m.at
+	}
+	// Let promises made near the end come due, and be written off if they were missed.
+	r.fireUntil(r.report.To.Add(48 * time.Hour))
+}
+
+func oneLineText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		cut := strings.LastIndexByte(s[:n], ' ')
+		if cut <= 0 {
+			cut = n
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// runReplay is `deescalate replay`.
+func runReplay(args []string, stdout, stderr io.Writer, c *coach.Coach) error {
+	fset := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fset.SetOutput(io.Discard)
+	format := fset.String("format", "text", "text or json")
+	agentsFlag := fset.String("agents", "", "agents' user ids or names, comma-separated (default: members of the export's own team; guests and other teams are customers)")
+	teamTZ := fset.String("team-tz", "UTC", "the zone whose ISO weeks the digest uses")
+	if err := fset.Parse(args); err != nil {
+		return usageError{"replay: " + err.Error()}
+	}
+	if fset.NArg() != 1 {
+		return usageError{"replay needs exactly one export: a folder or a .zip"}
+	}
+	if *format != "text" && *format != "json" {
+		return usageError{fmt.Sprintf("replay: --format must be text or json, got %q", *format)}
+	}
+	team, err := time.LoadLocation(*teamTZ)
+	if err != nil {
+		return usageError{fmt.Sprintf("replay: --team-tz: unknown zone %q", *teamTZ)}
+	}
+	name := fset.Arg(0)
+	fsys, closer, err := openExport(name)
+	if err != nil {
+		return err
+	}
+	defer closer()
+	ex, err := readExport(fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return badInput{err}
+		}
+		return err
+	}
+	r := &replayer{c: c, ex: ex, agents: pickAgents(ex, *agentsFlag), team: team, threads: map[string]coach.Thread{},
+		texts: map[string]string{}, weeks: map[store.Week]*replayWeek{}, promises: map[string]int{}}
+	r.report.Export, r.report.Skipped = name, ex.skipped
+	var progress func(done, total int)
+	if f, ok := stderr.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
+			progress = func(done, total int) {
+				width := 30
+				fill := done * width / max(total, 1)
+				fmt.Fprintf(stderr, "\rreplaying [%s%s] %d/%d messages", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), done, total)
+				if done == total {
+					fmt.Fprintln(stderr)
+				}
+			}
+		}
+	}
+	r.run(progress)
+	for _, w := range r.weeks {
+		r.report.Weeks = append(r.report.Weeks, *w)
+	}
+	sort.Slice(r.report.Weeks, func(i, j int) bool { return r.report.Weeks[i].Week < r.report.Weeks[j].Week })
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r.report)
+	}
+	printReplay(stdout, &r.report)
+	return nil
+}
+
+// pickAgents decides who the agents are: the ones named, or else the full members of the
+// team most users belong to.
+func pickAgents(ex *export, named string) map[string]bool {
+	agents := map[string]bool{}
+	if named != "" {
+		for _, n := range strings.Split(named, ",") {
+			n = strings.TrimSpace(strings.TrimPrefix(n, "@"))
+			for id, u := range ex.users {
+				if id == n || u.Name == n || u.Profile.DisplayName == n {
+					agents[id] = true
+				}
+			}
+		}
+		return agents
+	}
+	teams := map[string]int{}
+	for _, u := range ex.users {
+		if !u.IsBot {
+			teams[u.TeamID]++
+		}
+	}
+	home, best := "", -1
+	for t, n := range teams {
+		if n > best || n == best && t < home {
+			home, best = t, n
+		}
+	}
+	for id, u := range ex.users {
+		if !u.IsBot && !u.Guest && !u.Guest1 && u.TeamID == home {
+			agents[id] = true
+		}
+	}
+	return agents
+}
+
+// printReplay writes the report for a person.
+func printReplay(w io.Writer, r *replayReport) {
+	fmt.Fprintf(w, "Replay of %s: %d messages from %s to %s.\n", r.Export, r.Messages, r.From.Format("2 Jan 2006"), r.To.Format("2 Jan 2006"))
+	for _, s := range r.Skipped {
+		fmt.Fprintf(w, "  skipped: %s\n", s)
+	}
+	// Nudges by channel, then agent.
+	fmt.Fprintf(w, "\nNudges it would have sent: %d\n", len(r.Nudges))
+	byPlace := map[string][]replayNudge{}
+	var places []string
+	for _, n := range r.Nudges {
+		k := "#" + n.Channel + " · " + n.Agent
+		if byPlace[k] == nil {
+			places = append(places, k)
+		}
+		byPlace[k] = append(byPlace[k], n)
+	}
+	sort.Strings(places)
+	for _, p := range places {
+		fmt.Fprintf(w, "  %s (%d)\n", p, len(byPlace[p]))
+		for _, n := range byPlace[p] {
+			fmt.Fprintf(w, "    %s  %-19s %s\n", n.At.Format("2006-01-02 15:04"), n.Rule, quoteLine(n.Message))
+		}
+	}
+	kept := 0
+	for _, p := range r.Promises {
+		if p.Outcome == "kept" {
+			kept++
+		}
+	}
+	fmt.Fprintf(w, "\nPromises made: %d, kept on time: %d\n", len(r.Promises), kept)
+	for _, p := range r.Promises {
+		fmt.Fprintf(w, "  #%s · %s · due %s · %s  %s\n", p.Channel, p.Agent, p.Due.UTC().Format("2006-01-02 15:04 UTC"), p.Outcome, quoteLine(p.Text))
+	}
+	fmt.Fprintf(w, "\nCustomers left waiting past WAIT_ACK: %d\n", len(r.Waits))
+	for _, x := range r.Waits {
+		fmt.Fprintf(w, "  #%s · %s · since %s  %s\n", x.Channel, x.Customer, x.Since.UTC().Format("2006-01-02 15:04 UTC"), quoteLine(x.Message))
+	}
+	fmt.Fprintf(w, "\nWeekly digests\n")
+	for _, wk := range r.Weeks {
+		var themes []string
+		for t, n := range wk.Themes {
+			themes = append(themes, fmt.Sprintf("%s %d", t, n))
+		}
+		sort.Slice(themes, func(i, j int) bool {
+			a, b := strings.Fields(themes[i]), strings.Fields(themes[j])
+			ai, _ := strconv.Atoi(a[len(a)-1])
+			bi, _ := strconv.Atoi(b[len(b)-1])
+			if ai != bi {
+				return ai > bi
+			}
+			return themes[i] < themes[j]
+		})
+		nudges := 0
+		for _, n := range wk.Nudges {
+			nudges += n
+		}
+		fmt.Fprintf(w, "  %s: %d customer message%s, %d upset, %d kudos; %d nudge%s; promises kept on time %d, late %d, missed %d\n",
+			wk.Week, wk.Messages, plural(wk.Messages), wk.Upset, wk.Kudos, nudges, plural(nudges), wk.Kept, wk.Late, wk.Missed)
+		if len(themes) > 0 {
+			fmt.Fprintf(w, "    themes: %s\n", strings.Join(themes, ", "))
+		}
+	}
+}
+
+func quoteLine(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "“" + oneLineText(s, 90) + "”"
+}
