@@ -150,6 +150,11 @@ type Bot struct {
 	slots     chan struct{} // one per event in flight, up to MaxInFlight
 	threads   stripes
 	metrics   *metrics
+	limits    limiter
+	tallyMu   sync.Mutex
+	tallies   []store.Tally // figures waiting for the next flush
+	settings  sync.Map      // user id -> cachedSettings
+	redisDown atomic.Bool   // an outage was logged and has not ended
 	connected atomic.Bool
 	outage    atomic.Bool // a socket outage was logged and has not ended
 	shedding  atomic.Bool // events are being left for Slack to redeliver
@@ -244,6 +249,7 @@ func (b *Bot) drain(stopWork context.CancelFunc) error {
 		_ = b.inflight.wait(grace)
 		return nil
 	}
+	b.flushTallies(ctx)
 	b.log.Info("stopped cleanly")
 	return nil
 }

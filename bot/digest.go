@@ -120,6 +120,7 @@ func (b *Bot) fireDigest(ctx context.Context, log *zap.Logger, d store.Due, tm c
 				return
 			}
 			log.Info("digest sent", zap.String("user", user), zap.String("week", string(week)))
+			b.metrics.add("deescalate_notices_total", "kind", "digest")
 		}
 	} else {
 		log.Info("digest skipped: more than a day late", zap.String("user", user))
@@ -173,6 +174,7 @@ func change(now, before int) string {
 // lead, the complaints and their own figures for an agent. sofar marks a preview of the
 // week in progress.
 func (b *Bot) digest(ctx context.Context, user string, week store.Week, sofar bool) ([]slack.Block, string, error) {
+	b.flushTallies(ctx)
 	r, err := b.store.WeekReport(ctx, week)
 	if err != nil {
 		return nil, "", err

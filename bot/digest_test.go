@@ -150,6 +150,9 @@ func TestThemeCountsMatchTheCoach(t *testing.T) {
 			want[th]++
 		}
 	}
+	for _, b := range h.bots {
+		b.Flush(context.Background())
+	}
 	r, err := h.store.WeekReport(context.Background(), store.WeekOf(t0, time.UTC))
 	if err != nil {
 		t.Fatal(err)

@@ -145,6 +145,7 @@ func (b *Bot) openDraft(ctx context.Context, triggerID, agent string, src draftS
 	if err != nil {
 		return fmt.Errorf("open the draft: %w", err)
 	}
+	b.metrics.add("deescalate_drafts_total", "entry", "modal", "source", "composed")
 	b.log.Info("draft opened", zap.String("channel", src.Channel), zap.String("thread_ts", src.Thread),
 		zap.String("tone", string(c.draft.Tone)), zap.Bool("postable", src.postable()))
 	if b.cfg.LLM == nil {
@@ -156,6 +157,7 @@ func (b *Bot) openDraft(ctx context.Context, triggerID, agent string, src draftS
 		return nil
 	}
 	c.draft.Text = text
+	b.metrics.add("deescalate_drafts_total", "entry", "modal", "source", "llm")
 	_, err = b.api.UpdateViewContext(ctx, b.draftModal(ctx, src, c, b.cfg.LLM.Model()), "", view.Hash, view.ID)
 	if err != nil {
 		// The agent switched tone or closed the modal meanwhile: their choice stands.
@@ -466,6 +468,7 @@ func (b *Bot) slashDraft(ctx context.Context, cmd slack.SlashCommand, arg string
 		return b.respond(ctx, cmd.ResponseURL, draftNote("That message has no text I can answer."), "Nothing to draft")
 	}
 	c := b.compose(ctx, src, cmd.UserID)
+	b.metrics.add("deescalate_drafts_total", "entry", "slash", "source", "composed")
 	b.log.Info("draft answered", zap.String("channel", src.Channel), zap.String("thread_ts", src.Thread), zap.Bool("postable", src.postable()))
 	return b.answerDraft(ctx, cmd.ResponseURL, false, src, c)
 }

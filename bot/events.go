@@ -30,6 +30,9 @@ type acker interface {
 
 var _ acker = (*socketmode.Client)(nil)
 
+// receivedKey marks in a handler's context when its envelope arrived, for the latency metric.
+type receivedKey struct{}
+
 // slackbot is Slack's own user: it posts tombstones and system notes, never a customer or agent.
 const slackbot = "USLACKBOT"
 
@@ -94,12 +97,14 @@ func (b *Bot) accept(ctx, work context.Context, sm acker, evt socketmode.Event) 
 		}
 	default:
 		if evt.Type == socketmode.EventTypeEventsAPI {
+			b.metrics.add("deescalate_shed_total")
 			if b.shedding.CompareAndSwap(false, true) {
 				b.log.Warn("overloaded: leaving events for Slack to redeliver", zap.Int("in_flight", b.cfg.MaxInFlight))
 			}
 			return
 		}
 	}
+	received := time.Now()
 	b.inflight.add()
 	go func() {
 		defer b.inflight.done()
@@ -117,7 +122,8 @@ func (b *Bot) accept(ctx, work context.Context, sm acker, evt socketmode.Event) 
 			b.log.Warn("ack failed", zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
 		}
 		cancel()
-		hctx, cancel := context.WithTimeout(work, b.cfg.EventTimeout)
+		b.metrics.add("deescalate_envelopes_total", "type", string(evt.Type))
+		hctx, cancel := context.WithTimeout(context.WithValue(work, receivedKey{}, received), b.cfg.EventTimeout)
 		defer cancel()
 		b.handle(hctx, evt)
 	}()
@@ -177,7 +183,12 @@ func (b *Bot) handle(ctx context.Context, evt socketmode.Event) {
 		}
 		err = b.handleInteraction(ctx, cb)
 	}
-	if err != nil {
+	switch {
+	case err == nil:
+		b.redisOK()
+	case b.redisTrouble(err):
+		b.log.Debug("event dropped: redis is unreachable", zap.String("envelope_id", evt.Request.EnvelopeID))
+	default:
 		b.log.Error("event failed", zap.String("type", string(evt.Type)), zap.String("envelope_id", evt.Request.EnvelopeID), zap.Error(err))
 	}
 }
@@ -314,7 +325,7 @@ func (b *Bot) releaseOnError(log *zap.Logger, err *error, eventID, channel, thre
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if rerr := b.store.Release(ctx, eventID, channel, thread); rerr != nil {
+	if rerr := b.store.Release(ctx, eventID, channel, thread); rerr != nil && !b.redisDown.Load() {
 		log.Warn("could not release the event after a failure", zap.Error(rerr))
 	}
 }
@@ -494,7 +505,7 @@ func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, n
 		for i, n := range shown {
 			rules[i] = n.Rule
 		}
-		err := retryRateLimited(ctx, func() error {
+		err := b.slackCall(ctx, "chat.postEphemeral", func() error {
 			_, err := b.api.PostEphemeralContext(ctx, t.Channel, agent, opts...)
 			return err
 		})
@@ -511,26 +522,9 @@ func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, n
 		for _, r := range rules {
 			b.metrics.nudge(r)
 		}
+		if at, ok := ctx.Value(receivedKey{}).(time.Time); ok {
+			b.metrics.observe(time.Since(at))
+		}
 		b.recordTally(ctx, store.Tally{Week: b.week(b.now()), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: rules}})
-	}
-}
-
-// retryRateLimited runs call again after Slack's Retry-After for as long as ctx allows.
-func retryRateLimited(ctx context.Context, call func() error) error {
-	for {
-		err := call()
-		var rl *slack.RateLimitedError
-		if !errors.As(err, &rl) {
-			return err
-		}
-		wait := max(rl.RetryAfter, 100*time.Millisecond)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return err
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return err
-		}
 	}
 }

@@ -64,6 +64,7 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 		line = ":+1: Thanks, glad it helped."
 		if !helpful {
 			line = "Thanks, noted. I'll be more careful with *" + r.Title + "*."
+			b.flushTallies(ctx)
 			if n, err := b.store.Unhelpful(ctx, b.week(now), user, rule); err == nil && n >= unhelpfulLimit {
 				line = "Thanks, noted. You've said *" + r.Title + "* didn't help several times this week, so it will nudge you at most once a day. Mute it in App Home to stop it."
 			}
@@ -81,6 +82,10 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 	default:
 		return nil
 	}
+	if kind == "unhelpful" {
+		b.flushTallies(ctx) // the vote counts at once
+	}
+	b.forgetSettings(user)
 	b.log.Info("nudge feedback", zap.String("rule", rule), zap.String("feedback", kind), zap.String("agent", user))
 	b.metrics.feedback(rule, kind)
 	return b.reply(ctx, cb.ResponseURL, true, blockFeedback, line)
@@ -91,22 +96,14 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 // most important first.
 func (b *Bot) admit(ctx context.Context, nudges []coach.Nudge) []coach.Nudge {
 	now := b.now()
-	settings := map[string]store.Settings{}
 	var out []coach.Nudge
 	for _, n := range nudges {
-		st, ok := settings[n.To]
-		if !ok {
-			var err error
-			if st, err = b.store.SettingsOf(ctx, n.To); err != nil {
-				b.log.Warn("could not read an agent's settings; nudging", zap.Error(err))
-			}
-			settings[n.To] = st
-		}
-		if st.Silenced(n.Rule, now) || b.quiet(ctx, n.To, st, now) {
+		cs := b.agentSettings(ctx, n.To, now)
+		if cs.Silenced(n.Rule, now) || b.quiet(ctx, n.To, cs.Settings, now) {
 			b.metrics.held("silenced")
 			continue
 		}
-		if c, err := b.store.Unhelpful(ctx, b.week(now), n.To, n.Rule); err == nil && c >= unhelpfulLimit {
+		if cs.unhelpful[n.Rule] >= unhelpfulLimit {
 			if first, err := b.store.Throttle(ctx, n.To, n.Rule, throttleFor); err == nil && !first {
 				b.metrics.held("unhelpful")
 				continue
@@ -173,3 +170,41 @@ func quietLabel(q string) string {
 	}
 	return "Quiet " + strings.ReplaceAll(q, "-", "–")
 }
+
+// cachedSettings are an agent's settings and this week's "not helpful" votes, as read.
+type cachedSettings struct {
+	store.Settings
+	unhelpful map[string]int
+	week      store.Week
+	read      time.Time
+}
+
+// settingsTTL is how long a replica trusts the settings it read: a change made through
+// another replica reaches this one within it; a change made here, at once.
+const settingsTTL = 30 * time.Second
+
+// agentSettings returns an agent's settings, from the cache when fresh.
+func (b *Bot) agentSettings(ctx context.Context, user string, now time.Time) cachedSettings {
+	week := b.week(now)
+	if v, ok := b.settings.Load(user); ok {
+		cs := v.(cachedSettings)
+		if cs.week == week && time.Since(cs.read) < settingsTTL {
+			return cs
+		}
+	}
+	cs := cachedSettings{week: week, read: time.Now()}
+	var err error
+	if cs.Settings, err = b.store.SettingsOf(ctx, user); err != nil {
+		b.log.Warn("could not read an agent's settings; nudging", zap.Error(err))
+		return cs
+	}
+	if cs.unhelpful, err = b.store.UnhelpfulVotes(ctx, week, user); err != nil {
+		b.log.Warn("could not read an agent's feedback; nudging", zap.Error(err))
+		return cs
+	}
+	b.settings.Store(user, cs)
+	return cs
+}
+
+// forgetSettings drops an agent's cached settings after they changed them here.
+func (b *Bot) forgetSettings(user string) { b.settings.Delete(user) }

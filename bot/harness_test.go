@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -53,6 +54,8 @@ type harness struct {
 	// confirmed counts the drafts an agent pressed "Post in thread" for: the only posts into
 	// a channel the bot may make.
 	confirmed int
+	// url and prefix locate the test's keys in Redis.
+	url, prefix string
 }
 
 // expectError lets a test provoke an error log without failing.
@@ -60,6 +63,13 @@ func (h *harness) expectError(msg string) { h.expected[msg] = true }
 
 // start runs replicas of the bot against one fake Slack and one real Redis.
 func start(t *testing.T, cfg bot.Config, replicas int) *harness {
+	t.Helper()
+	url, prefix := redistest.URL(t)
+	return startOn(t, cfg, replicas, url, prefix)
+}
+
+// startOn is start against a given Redis.
+func startOn(t *testing.T, cfg bot.Config, replicas int, url, prefix string) *harness {
 	t.Helper()
 	h := &harness{t: t, errs: make(chan error, replicas), expected: map[string]bool{}}
 	h.fake = fakeslack.New(fakeslack.Options{AckTimeout: -1, PingInterval: 200 * time.Millisecond})
@@ -79,7 +89,7 @@ func start(t *testing.T, cfg bot.Config, replicas int) *harness {
 	h.fake.AddChannel(fakeslack.Channel{ID: other, Name: "random", Members: members})
 	h.fake.SetGroup("SAGENTS", []string{ana, lee})
 
-	url, prefix := redistest.URL(t)
+	h.url, h.prefix = url, prefix
 	st, err := store.New(context.Background(), store.Options{URL: url, Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
@@ -241,6 +251,8 @@ func (h *harness) wantNudges(want ...string) []fakeslack.Call {
 	return got
 }
 
+var emailInLog = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}`)
+
 // assertPrivate checks what every test must hold: nothing reached a customer or a guest, and
 // nothing was posted into a channel.
 func (h *harness) assertPrivate() {
@@ -274,6 +286,9 @@ func (h *harness) assertPrivate() {
 			if strings.Contains(line, fragment) {
 				h.t.Errorf("a log line carries message text or a token: %q", line)
 			}
+		}
+		if emailInLog.MatchString(line) {
+			h.t.Errorf("a log line carries an e-mail address: %q", line)
 		}
 	}
 }

@@ -31,6 +31,7 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 	if err != nil {
 		return err
 	}
+	b.flushTallies(ctx)
 	r, err := b.store.WeekReport(ctx, b.week(now))
 	if err != nil {
 		return err
@@ -192,6 +193,7 @@ func (b *Bot) onHomeButton(ctx context.Context, cb slack.InteractionCallback, a 
 	if err != nil {
 		return err
 	}
+	b.forgetSettings(user)
 	b.log.Info("setting changed", zap.String("user", user), zap.String("action", a.ActionID), zap.String("value", a.Value))
 	return b.publishHome(ctx, user)
 }

@@ -85,6 +85,7 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 			}
 			sent++
 			log.Info("promise notice sent", zap.String("kind", kind), zap.String("agent", n.To))
+			b.metrics.add("deescalate_notices_total", "kind", kind)
 		case coach.NoticeLead:
 			blocks, text := b.leadBlocks(ctx, t, n.Pledge, now)
 			leads := slices.DeleteFunc(b.leads.all(ctx), func(id string) bool { return id == n.Pledge.Agent })
@@ -98,6 +99,7 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 				}
 				sent++
 				log.Info("lead told of an overdue promise", zap.String("lead", lead))
+				b.metrics.add("deescalate_notices_total", "kind", "lead")
 			}
 		case coach.NoticeWait:
 			to := []string{n.To}
@@ -118,7 +120,7 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 				if t.Active() {
 					opts = append(opts, slack.MsgOptionTS(t.TS))
 				}
-				err := retryRateLimited(ctx, func() error {
+				err := b.slackCall(ctx, "chat.postEphemeral", func() error {
 					_, err := b.api.PostEphemeralContext(ctx, t.Channel, agent, opts...)
 					return err
 				})
@@ -144,7 +146,7 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 
 // postDM posts a message in the app's DM with a user (Slack opens it when given a user id).
 func (b *Bot) postDM(ctx context.Context, user string, blocks []slack.Block, text string) error {
-	return retryRateLimited(ctx, func() error {
+	return b.slackCall(ctx, "chat.postMessage", func() error {
 		_, _, err := b.api.PostMessageContext(ctx, user, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
 		return err
 	})

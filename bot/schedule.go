@@ -43,15 +43,20 @@ func (b *Bot) scheduleLoop(ctx, work context.Context) {
 			return
 		case <-tick.C:
 		}
+		b.flushTallies(work)
 		for {
 			n, err := b.runDue(ctx, work)
 			if err != nil {
-				if !failing {
+				if ctx.Err() != nil {
+					return // stopping
+				}
+				if !b.redisTrouble(err) && !failing {
 					b.log.Warn("scheduler: cannot claim due timers; retrying", zap.Error(err))
 				}
 				failing = true
 				break
 			}
+			b.redisOK()
 			if failing {
 				b.log.Info("scheduler: claiming due timers again")
 				failing = false

@@ -103,14 +103,51 @@ func oneLine(s string) string {
 	return string(out)
 }
 
-// record saves a tally; a failure costs a figure, never the event.
+// recordTally keeps a tally for the next flush: the scheduler's tick writes them all in one
+// round trip, so figures cost a message nothing on its own path. Without the scheduler loop
+// (a simulation) it is written at once. A failure costs a figure, never the event.
 func (b *Bot) recordTally(ctx context.Context, t store.Tally) {
 	if t.Empty() {
 		return
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-	defer cancel()
-	if err := b.store.Record(rctx, t); err != nil {
-		b.log.Warn("could not record the week's figures", zap.String("week", string(t.Week)), zap.Error(err))
+	if t.Outcome != "" {
+		b.metrics.add("deescalate_promises_total", "outcome", t.Outcome)
+	}
+	b.tallyMu.Lock()
+	b.tallies = append(b.tallies, t)
+	b.tallyMu.Unlock()
+	if b.cfg.SchedulePoll < 0 {
+		b.flushTallies(ctx)
 	}
 }
+
+// flushTallies writes the tallies kept so far.
+func (b *Bot) flushTallies(ctx context.Context) {
+	b.tallyMu.Lock()
+	ts := b.tallies
+	b.tallies = nil
+	b.tallyMu.Unlock()
+	if len(ts) == 0 {
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := b.store.RecordAll(rctx, ts); err != nil {
+		if b.redisTrouble(err) {
+			// Keep them for when Redis is back, within reason.
+			b.tallyMu.Lock()
+			if len(b.tallies)+len(ts) <= maxKeptTallies {
+				b.tallies = append(ts, b.tallies...)
+			}
+			b.tallyMu.Unlock()
+			return
+		}
+		b.log.Warn("could not record the week's figures", zap.Int("tallies", len(ts)), zap.Error(err))
+	}
+}
+
+// Flush writes the figures kept in memory; tests and simulations call it before reading them.
+func (b *Bot) Flush(ctx context.Context) { b.flushTallies(ctx) }
+
+// maxKeptTallies bounds the figures kept while Redis is away.
+const maxKeptTallies = 100_000

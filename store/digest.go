@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,12 +90,28 @@ const (
 
 func (k keys) week(w Week) string { return k.prefix + ":wk:" + string(w) }
 
-// Record adds a tally to its week in one round trip. Every key of a week expires
+// Record adds a tally to its week in one round trip.
+func (s *Store) Record(ctx context.Context, t Tally) error { return s.RecordAll(ctx, []Tally{t}) }
+
+// RecordAll adds tallies to their weeks in one round trip. Every key of a week expires
 // AggregateRetention after its last change.
-func (s *Store) Record(ctx context.Context, t Tally) error {
-	if t.Empty() {
+func (s *Store) RecordAll(ctx context.Context, ts []Tally) error {
+	ts = slices.DeleteFunc(slices.Clone(ts), Tally.Empty)
+	if len(ts) == 0 {
 		return nil
 	}
+	err := s.pipelined(ctx, func(pipe redis.Pipeliner) {
+		for _, t := range ts {
+			s.record(ctx, pipe, t)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("record %d tallies: %w", len(ts), err)
+	}
+	return nil
+}
+
+func (s *Store) record(ctx context.Context, pipe redis.Pipeliner, t Tally) {
 	base := s.keys.week(t.Week)
 	ttl := s.opts.AggregateRetention
 	var touched []string
@@ -104,7 +121,7 @@ func (s *Store) Record(ctx context.Context, t Tally) error {
 		}
 		return key
 	}
-	err := s.pipelined(ctx, func(pipe redis.Pipeliner) {
+	func() {
 		defer func() {
 			for _, key := range touched {
 				pipe.PExpire(ctx, key, ttl)
@@ -176,11 +193,7 @@ func (s *Store) Record(ctx context.Context, t Tally) error {
 				pipe.HIncrBy(ctx, team, field+":"+t.FeedRule, 1)
 			}
 		}
-	})
-	if err != nil {
-		return fmt.Errorf("record week %s: %w", t.Week, err)
-	}
-	return nil
+	}()
 }
 
 // Figures are one agent's (or the team's) coaching figures for a week.
@@ -475,4 +488,19 @@ func (s *Store) SetQuiet(ctx context.Context, user, quiet string) error {
 		return s.rdb.HDel(ctx, s.keys.settings(user), "quiet").Err()
 	}
 	return s.rdb.HSet(ctx, s.keys.settings(user), "quiet", quiet).Err()
+}
+
+// UnhelpfulVotes are an agent's "not helpful" votes in a week, by rule.
+func (s *Store) UnhelpfulVotes(ctx context.Context, w Week, agent string) (map[string]int, error) {
+	h, err := s.rdb.HGetAll(ctx, s.keys.week(w)+":agent:"+safe(agent)).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	out := map[string]int{}
+	for k, v := range h {
+		if rule, ok := strings.CutPrefix(k, "unhelpful:"); ok {
+			out[rule], _ = strconv.Atoi(v)
+		}
+	}
+	return out, nil
 }

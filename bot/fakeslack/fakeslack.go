@@ -61,7 +61,8 @@ type Options struct {
 // Call is one Web API request (or a post to a response URL) the server received.
 type Call struct {
 	Seq      int
-	At       time.Time
+	At       time.Time         // on the server's clock (virtual in a simulation)
+	Wall     time.Time         // on the real clock, for latency measurements
 	Method   string            // e.g. chat.postEphemeral, or response_url
 	Args     map[string]string // form fields, or the top-level fields of a JSON body
 	Channel  string
@@ -328,7 +329,7 @@ func (s *Server) record(c Call) Call {
 	defer s.mu.Unlock()
 	s.seq++
 	c.Seq = s.seq
-	c.At = s.opts.Now()
+	c.At, c.Wall = s.opts.Now(), time.Now()
 	for _, b := range c.Blocks {
 		if id, _ := b["block_id"].(string); id != "" {
 			c.BlockIDs = append(c.BlockIDs, id)

@@ -21,11 +21,12 @@ import (
 
 // Server is a redis-server started for one test.
 type Server struct {
-	t    testing.TB
-	URL  string
-	port int
-	dir  string
-	cmd  *exec.Cmd
+	t       testing.TB
+	URL     string
+	port    int
+	dir     string
+	durable bool
+	cmd     *exec.Cmd
 }
 
 // URL returns a Redis URL for the test, and a key prefix no other test uses, so tests can share
@@ -54,12 +55,29 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
+// StartDurable starts a private redis-server that keeps its data across Restart (an
+// append-only file, synced on every write), as a production Redis configured for the bot does.
+func StartDurable(t testing.TB) *Server {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatalf("redis-server is not installed: the tests need a real Redis. Install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis)")
+	}
+	s := &Server{t: t, port: freePort(t), dir: t.TempDir(), durable: true}
+	s.URL = fmt.Sprintf("redis://127.0.0.1:%d", s.port)
+	s.start(bin)
+	t.Cleanup(s.Stop)
+	return s
+}
+
 func (s *Server) start(bin string) {
 	s.t.Helper()
-	s.cmd = exec.Command(bin,
-		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir, "--daemonize", "no",
-		"--loglevel", "warning", "--protected-mode", "no")
+	aof := []string{"--appendonly", "no"}
+	if s.durable {
+		aof = []string{"--appendonly", "yes", "--appendfsync", "always"}
+	}
+	args := append([]string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--save", ""}, aof...)
+	s.cmd = exec.Command(bin, append(args, "--dir", s.dir, "--daemonize", "no", "--loglevel", "warning", "--protected-mode", "no")...)
 	out, err := s.cmd.StdoutPipe()
 	if err != nil {
 		s.t.Fatalf("redis-server: %v", err)
@@ -99,7 +117,8 @@ func (s *Server) Stop() {
 	s.cmd = nil
 }
 
-// Restart starts the server again on the same port, empty.
+// Restart starts the server again on the same port: empty, or with its data when it was
+// started with StartDurable.
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.Stop()
