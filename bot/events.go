@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -29,6 +30,8 @@ type acker interface {
 }
 
 var _ acker = (*socketmode.Client)(nil)
+
+var envelopeID = regexp.MustCompile(`"envelope_id"\s*:\s*"([A-Za-z0-9._-]{1,128})"`)
 
 // receivedKey marks in a handler's context when its envelope arrived, for the latency metric.
 type receivedKey struct{}
@@ -140,7 +143,13 @@ func (b *Bot) ackUnparsable(ctx context.Context, sm acker, evt socketmode.Event)
 		EnvelopeID string `json:"envelope_id"`
 		Type       string `json:"type"`
 	}
-	_ = json.Unmarshal(bad.Message, &frame)
+	if err := json.Unmarshal(bad.Message, &frame); err != nil {
+		// Too deep or too broken to decode: find the envelope's id in the raw frame (inside
+		// strings every quote is escaped, so this can only match the key itself).
+		if m := envelopeID.FindSubmatch(bad.Message); m != nil {
+			frame.EnvelopeID = string(m[1])
+		}
+	}
 	b.log.Warn("unparsable envelope acknowledged and dropped", zap.String("envelope_id", frame.EnvelopeID),
 		zap.String("type", frame.Type), zap.NamedError("cause", errors.New(firstLine(bad.Cause))))
 	if frame.EnvelopeID == "" {

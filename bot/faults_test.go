@@ -163,3 +163,40 @@ func TestEveryKeyExpires(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileMessages: a 40,000-character message full of invalid UTF-8 and control
+// characters, and an event whose blocks nest two thousand levels deep, are acknowledged and
+// handled in bounded time without harming the next message. (A frame nested past Go's JSON
+// limit of 10,000 levels is dropped inside slack-go's reader before the bot sees it; Slack's
+// own blocks nest a handful of levels.)
+func TestHostileMessages(t *testing.T) {
+	h := start(t, agentsConfig(), 1)
+	ownedThread(h)
+	junk := strings.Repeat("THIS IS \x00\x07 UNACCEPTABLE \xff\xfe!!! ", 40000/30+1)[:40000]
+	begin := time.Now()
+	h.post(chris, support, "1773151200.000300", root, junk)
+	h.wantNudges("pause>" + ana) // read and judged like any message: it is shouting
+	nested := map[string]any{"type": "rich_text", "elements": []any{}}
+	for range 1000 {
+		nested = map[string]any{"type": "rich_text_section", "elements": []any{nested}}
+	}
+	d := h.fake.SendEvent(map[string]any{"type": "message", "channel": support, "user": chris, "text": "hello",
+		"ts": "1773151200.000400", "thread_ts": root, "blocks": []any{nested}}, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := h.fake.WaitAck(ctx, d.ID); err != nil {
+		t.Fatalf("the deeply nested event was not acknowledged: %v", err)
+	}
+	waitIdle(t, h)
+	if took := time.Since(begin); took > 5*time.Second {
+		t.Errorf("hostile messages took %v", took)
+	}
+	// The bot is still itself: a new thread's upset customer is nudged as usual.
+	h.post(chris, support, "1773151300.000100", "", "Quick question")
+	h.post(ana, support, "1773151300.000200", "1773151300.000100", "Sure, go ahead.")
+	before := len(h.nudges())
+	h.post(chris, support, "1773151300.000300", "1773151300.000100", angryText)
+	if got := h.nudges()[before:]; len(got) != 1 || got[0].User != ana {
+		t.Errorf("after hostile messages, the next upset message nudged %v", got)
+	}
+}
