@@ -358,29 +358,14 @@ func SuggestTime(now time.Time, zone *time.Location) string {
 	if zone == nil {
 		zone = time.UTC
 	}
-	local := now.In(zone)
-	t := local.Add(2 * time.Hour).Truncate(time.Hour)
-	if t.Before(local.Add(90 * time.Minute)) {
-		t = t.Add(time.Hour)
-	}
-	weekday := func(d time.Time) bool { return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday }
-	if weekday(local) && t.Day() == local.Day() && t.Hour() >= 9 && t.Hour() <= 17 {
-		return clock(t) + " today"
-	}
-	next := time.Date(local.Year(), local.Month(), local.Day(), 11, 0, 0, 0, zone)
-	if local.Hour() >= 9 || !weekday(local) {
-		next = next.AddDate(0, 0, 1)
-	}
-	for !weekday(next) {
-		next = next.AddDate(0, 0, 1)
-	}
+	local, t := now.In(zone), SuggestAt(now, zone)
 	switch {
-	case next.YearDay() == local.YearDay() && next.Year() == local.Year():
-		return "11am today"
-	case next.Sub(local) < 36*time.Hour:
-		return "11am tomorrow"
+	case t.YearDay() == local.YearDay() && t.Year() == local.Year():
+		return clock(t) + " today"
+	case t.Sub(local) < 36*time.Hour:
+		return clock(t) + " tomorrow"
 	}
-	return "11am " + next.Weekday().String()
+	return clock(t) + " " + t.Weekday().String()
 }
 
 // clock writes a time the way people say it: "3pm", "11am", "12pm".

@@ -78,6 +78,17 @@ func exitCode(err error, stderr io.Writer) int {
 	return 1
 }
 
+// offlineCoach is the coach the commands that need no Slack use: the configuration (for
+// PLAYBOOK_FILE and the ledger's timings) and the playbook it names.
+func offlineCoach() (config.Config, *coach.Coach, error) {
+	cfg, err := config.Load(false)
+	if err != nil {
+		return cfg, nil, err
+	}
+	c, err := coachFor(cfg)
+	return cfg, c, err
+}
+
 // run is the whole program, with its inputs and outputs passed in so tests can drive it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "run"
@@ -100,47 +111,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return usageError{"simulate needs exactly one scenario file"}
 		}
 		return runSimulate(ctx, args[0], stdout, stderr)
-	case "analyze":
-		if len(args) > 0 {
+	case "analyze", "draft", "check", "replay":
+		if cmd == "analyze" && len(args) > 0 {
 			return usageError{"analyze reads JSON lines on stdin and takes no arguments"}
 		}
-		cfg, err := config.Load(false)
+		cfg, c, err := offlineCoach()
 		if err != nil {
 			return err
 		}
-		c, err := coachFor(cfg)
-		if err != nil {
-			return err
-		}
-		return runAnalyze(stdin, stdout, c, time.Now)
-	case "draft":
-		cfg, err := config.Load(false)
-		if err != nil {
-			return err
-		}
-		c, err := coachFor(cfg)
-		if err != nil {
-			return err
-		}
-		return runDraft(args, stdin, stdout, c, time.Now)
-	case "check":
-		cfg, err := config.Load(false)
-		if err != nil {
-			return err
-		}
-		c, err := coachFor(cfg)
-		if err != nil {
-			return err
-		}
-		return runCheck(args, stdin, stdout, c)
-	case "replay":
-		cfg, err := config.Load(false)
-		if err != nil {
-			return err
-		}
-		c, err := coachFor(cfg)
-		if err != nil {
-			return err
+		switch cmd {
+		case "analyze":
+			return runAnalyze(stdin, stdout, c, time.Now)
+		case "draft":
+			return runDraft(args, stdin, stdout, c, time.Now)
+		case "check":
+			return runCheck(args, stdin, stdout, c)
 		}
 		c = c.WithLedger(coach.Ledger{ReminderLead: cfg.ReminderLead.Duration, WaitAck: cfg.WaitAck.Duration})
 		return runReplay(args, stdout, stderr, c)
