@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -47,9 +49,14 @@ func (b *Bot) tally(ctx context.Context, before, after coach.Thread, ev *coach.E
 	}
 	switch ev.Role {
 	case coach.RoleCustomer:
-		a := b.coach.Analyze(coach.Message{Text: ev.Text, Role: coach.RoleCustomer, Now: ev.At, Zone: ev.Zone})
+		// Observe judged the message already: its record holds what the figures need.
+		i := slices.IndexFunc(after.Messages, func(s coach.Seen) bool { return s.TS == ev.TS })
+		if i < 0 {
+			return t
+		}
+		a := after.Messages[i]
 		t.CustomerMessage, t.Upset, t.Themes = true, a.Upset, a.Themes
-		ex := &store.Example{Text: clipText(oneLine(coach.Redact(coach.Clean(ev.Text).Plain)), maxExample), Channel: after.Channel, TS: ev.TS}
+		ex := &store.Example{Text: clipText(strings.Join(strings.Fields(coach.Redact(coach.Clean(ev.Text).Plain)), " "), maxExample), Channel: after.Channel, TS: ev.TS}
 		if len(a.Themes) > 0 {
 			t.Example = ex
 		}
@@ -83,24 +90,6 @@ func (b *Bot) praised(ctx context.Context, text string, t coach.Thread) string {
 		}
 	}
 	return t.Owner
-}
-
-// oneLine folds a text onto one line, for a quote.
-func oneLine(s string) string {
-	out := make([]rune, 0, len(s))
-	space := false
-	for _, r := range s {
-		if r == '\n' || r == '\t' || r == '\r' || r == ' ' {
-			if !space && len(out) > 0 {
-				out = append(out, ' ')
-			}
-			space = true
-			continue
-		}
-		space = false
-		out = append(out, r)
-	}
-	return string(out)
 }
 
 // recordTally keeps a tally for the next flush: the scheduler's tick writes them all in one

@@ -41,6 +41,8 @@ type Seen struct {
 	Intensity float64   `json:"intensity,omitempty"`
 	Asks      bool      `json:"asks,omitempty"`   // the message asks an outcome question
 	Issues    int       `json:"issues,omitempty"` // distinct problems it raises
+	Themes    []string  `json:"themes,omitempty"` // a customer's complaint themes, for the week's figures
+	Praise    bool      `json:"praise,omitempty"`
 }
 
 // Active reports whether the thread has replies. Slack shows an ephemeral message in a thread
@@ -144,6 +146,7 @@ func (c *Coach) posted(t *Thread, ev Event) []Nudge {
 		}
 		a, findings := c.Review(Message{Text: ev.Text, Role: ev.Role, Now: ev.At, Zone: ev.Zone}, nil)
 		seen.Upset, seen.Intensity, seen.Asks, seen.Issues = a.Upset, a.Intensity, a.OutcomeQuestion, len(a.Issues)
+		seen.Themes, seen.Praise = a.Themes, a.Praise
 		out = c.customerNudges(t, ev, findings, nil)
 		if needsReply(a, strings.Contains(ev.Text, "?")) && (t.Wait == nil || t.Wait.Nudged) {
 			t.Wait = &Wait{TS: ev.TS, Since: ev.At, Due: ev.At.Add(c.ledger.WaitAck)}
