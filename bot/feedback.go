@@ -29,8 +29,9 @@ const (
 	budgetReserve = 2
 )
 
-// priorityRules may use the whole budget; the rest leave budgetReserve for them.
-var priorityRules = []string{"pause", "follow-up"}
+// priorityRules may use the whole budget; the rest leave budgetReserve for them. (Promise
+// reminders are DMs, not nudges: they never count.)
+var priorityRules = []string{"pause"}
 
 func feedbackButtons(rule, channel, thread string) slack.Block {
 	value := rule + "|" + channel + "|" + thread
@@ -64,8 +65,8 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 		line = ":+1: Thanks, glad it helped."
 		if !helpful {
 			line = "Thanks, noted. I'll be more careful with *" + r.Title + "*."
-			b.flushTallies(ctx)
-			if n, err := b.store.Unhelpful(ctx, b.week(now), user, rule); err == nil && n >= unhelpfulLimit {
+			b.flushTallies(ctx) // the vote counts at once
+			if votes, err := b.store.UnhelpfulVotes(ctx, b.week(now), user); err == nil && votes[rule] >= unhelpfulLimit {
 				line = "Thanks, noted. You've said *" + r.Title + "* didn't help several times this week, so it will nudge you at most once a day. Mute it in App Home to stop it."
 			}
 		}
@@ -81,9 +82,6 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 		line = ":zzz: Coaching is snoozed for an hour. Reminders of your promises still come."
 	default:
 		return nil
-	}
-	if kind == "unhelpful" {
-		b.flushTallies(ctx) // the vote counts at once
 	}
 	b.forgetSettings(user)
 	b.log.Info("nudge feedback", zap.String("rule", rule), zap.String("feedback", kind), zap.String("agent", user))

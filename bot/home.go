@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,7 +98,7 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 	}
 	for _, id := range ids {
 		label, value := "Mute "+id, "mute"
-		if containsString(st.Muted, id) {
+		if slices.Contains(st.Muted, id) {
 			label, value = "Unmute "+id, "unmute"
 			muted = append(muted, "`"+id+"`")
 		}
@@ -115,15 +116,6 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 		return fmt.Errorf("publish App Home: %w", err)
 	}
 	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // clockOf writes a time of day, "9am", "9:30am".

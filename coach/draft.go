@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -140,9 +141,9 @@ func (c *Coach) compose(r DraftRequest, a Analysis, due time.Time, mirror bool) 
 	switch {
 	case upset && repeated(a, r.Thread):
 		feeling = bank.repeated
-	case upset && hasAny(a.Themes, "cancellation"):
+	case upset && slices.Contains(a.Themes, "cancellation"):
 		feeling = bank.leaving
-	case hasAny(a.Themes, "data-loss", "outage") && len(a.Issues) > 0:
+	case (slices.Contains(a.Themes, "data-loss") || slices.Contains(a.Themes, "outage")) && len(a.Issues) > 0:
 		feeling = bank.worried // losing data or service is worrying however calmly it is put
 	case upset:
 		feeling = bank.upset
@@ -170,7 +171,7 @@ func (c *Coach) compose(r DraftRequest, a Analysis, due time.Time, mirror bool) 
 	// 3. What we can do, in partner words, and an estimate when they asked when.
 	offer := bank.offer[""]
 	for _, th := range offerOrder {
-		if o, ok := bank.offer[th]; ok && hasAny(a.Themes, th) {
+		if o, ok := bank.offer[th]; ok && slices.Contains(a.Themes, th) {
 			offer = o
 			break
 		}
@@ -232,17 +233,6 @@ func repeated(a Analysis, t *Thread) bool {
 			}
 		}
 		return n >= 2
-	}
-	return false
-}
-
-func hasAny(list []string, want ...string) bool {
-	for _, w := range want {
-		for _, l := range list {
-			if l == w {
-				return true
-			}
-		}
 	}
 	return false
 }

@@ -115,8 +115,8 @@ func (s *Store) record(ctx context.Context, pipe redis.Pipeliner, t Tally) {
 	base := s.keys.week(t.Week)
 	ttl := s.opts.AggregateRetention
 	var touched []string
-	touch := func(_ redis.Pipeliner, key string) string {
-		if !sliceHas(touched, key) {
+	touch := func(key string) string {
+		if !slices.Contains(touched, key) {
 			touched = append(touched, key)
 		}
 		return key
@@ -127,7 +127,7 @@ func (s *Store) record(ctx context.Context, pipe redis.Pipeliner, t Tally) {
 				pipe.PExpire(ctx, key, ttl)
 			}
 		}()
-		team := touch(pipe, base+":team")
+		team := touch(base + ":team")
 		if t.CustomerMessage {
 			pipe.HIncrBy(ctx, team, "messages", 1)
 			if t.Upset {
@@ -135,31 +135,31 @@ func (s *Store) record(ctx context.Context, pipe redis.Pipeliner, t Tally) {
 			}
 			for _, th := range t.Themes {
 				th = safe(th)
-				pipe.HIncrBy(ctx, touch(pipe, base+":themes"), th, 1)
-				pipe.HIncrBy(ctx, touch(pipe, base+":theme:"+th+":ch"), t.Channel, 1)
-				pipe.SAdd(ctx, touch(pipe, base+":theme:"+th+":threads"), listed(t.Channel, t.Thread))
+				pipe.HIncrBy(ctx, touch(base+":themes"), th, 1)
+				pipe.HIncrBy(ctx, touch(base+":theme:"+th+":ch"), t.Channel, 1)
+				pipe.SAdd(ctx, touch(base+":theme:"+th+":threads"), listed(t.Channel, t.Thread))
 				if t.Example != nil {
 					b, _ := json.Marshal(t.Example)
-					key := touch(pipe, base+":theme:"+th+":ex")
+					key := touch(base + ":theme:" + th + ":ex")
 					pipe.LPush(ctx, key, b)
 					pipe.LTrim(ctx, key, 0, examplesPerTheme-1)
 				}
 			}
 			if t.Kudos != nil {
 				b, _ := json.Marshal(t.Kudos)
-				key := touch(pipe, base+":kudos")
+				key := touch(base + ":kudos")
 				pipe.LPush(ctx, key, b)
 				pipe.LTrim(ctx, key, 0, kudosKept-1)
 				pipe.HIncrBy(ctx, team, "kudos", 1)
 				if t.Kudos.Agent != "" {
-					pipe.HIncrBy(ctx, touch(pipe, base+":agent:"+safe(t.Kudos.Agent)), "kudos", 1)
-					pipe.SAdd(ctx, touch(pipe, base+":agents"), t.Kudos.Agent)
+					pipe.HIncrBy(ctx, touch(base+":agent:"+safe(t.Kudos.Agent)), "kudos", 1)
+					pipe.SAdd(ctx, touch(base+":agents"), t.Kudos.Agent)
 				}
 			}
 		}
 		agent := func(id string) string {
-			pipe.SAdd(ctx, touch(pipe, base+":agents"), id)
-			return touch(pipe, base+":agent:"+safe(id))
+			pipe.SAdd(ctx, touch(base+":agents"), id)
+			return touch(base + ":agent:" + safe(id))
 		}
 		for id, rules := range t.Nudges {
 			a := agent(id)
@@ -358,16 +358,7 @@ type Settings struct {
 
 // Silenced reports whether a rule is muted, or all coaching snoozed, at now.
 func (st Settings) Silenced(rule string, now time.Time) bool {
-	return now.Before(st.Snooze) || sliceHas(st.Muted, rule)
-}
-
-func sliceHas(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return now.Before(st.Snooze) || slices.Contains(st.Muted, rule)
 }
 
 func (k keys) settings(user string) string { return k.prefix + ":user:" + safe(user) + ":settings" }
@@ -443,15 +434,6 @@ const DigestChannel = "DIGEST"
 // ScheduleDigest sets a user's next digest; the scheduler's claim makes it go out once.
 func (s *Store) ScheduleDigest(ctx context.Context, user, name string, at time.Time) error {
 	return s.rdb.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(at.UnixMilli()), Member: member(name, DigestChannel, user)}).Err()
-}
-
-// Unhelpful is how many times an agent said a rule's nudge did not help, in a week.
-func (s *Store) Unhelpful(ctx context.Context, w Week, agent, rule string) (int, error) {
-	n, err := s.rdb.HGet(ctx, s.keys.week(w)+":agent:"+safe(agent), "unhelpful:"+rule).Int()
-	if errors.Is(err, redis.Nil) {
-		return 0, nil
-	}
-	return n, err
 }
 
 // Throttle reports whether an agent may get a rule's nudge now, at most once per d.
