@@ -141,7 +141,7 @@ func (b *Bot) onDraftShortcut(ctx context.Context, cb slack.InteractionCallback)
 // openDraft opens the draft modal, then improves it with the language model when there is one.
 func (b *Bot) openDraft(ctx context.Context, triggerID, agent string, src draftSource) error {
 	c := b.compose(ctx, src, agent)
-	view, err := b.api.OpenViewContext(ctx, triggerID, b.draftModal(ctx, src, c, ""))
+	view, err := b.api.OpenViewContext(ctx, triggerID, draftModal(src, c, ""))
 	if err != nil {
 		return fmt.Errorf("open the draft: %w", err)
 	}
@@ -158,7 +158,7 @@ func (b *Bot) openDraft(ctx context.Context, triggerID, agent string, src draftS
 	}
 	c.draft.Text = text
 	b.metrics.add("deescalate_drafts_total", "entry", "modal", "source", "llm")
-	_, err = b.api.UpdateViewContext(ctx, b.draftModal(ctx, src, c, b.cfg.LLM.Model()), "", view.Hash, view.ID)
+	_, err = b.api.UpdateViewContext(ctx, draftModal(src, c, b.cfg.LLM.Model()), "", view.Hash, view.ID)
 	if err != nil {
 		// The agent switched tone or closed the modal meanwhile: their choice stands.
 		b.log.Info("the language model's draft came too late", zap.Error(err))
@@ -185,7 +185,7 @@ func (b *Bot) llmDraft(ctx context.Context, c composed) (string, error) {
 }
 
 // draftModal shows a draft in an editable field with a tone switch; Post in thread sends it.
-func (b *Bot) draftModal(ctx context.Context, src draftSource, c composed, model string) slack.ModalViewRequest {
+func draftModal(src draftSource, c composed, model string) slack.ModalViewRequest {
 	src.Tone = string(c.draft.Tone)
 	who := "the customer"
 	if c.customer != "" {
@@ -255,7 +255,7 @@ func (b *Bot) onDraftTone(ctx context.Context, cb slack.InteractionCallback, a *
 	}
 	c := b.compose(ctx, src, cb.User.ID)
 	if cb.View.ID != "" {
-		_, err := b.api.UpdateViewContext(ctx, b.draftModal(ctx, src, c, ""), "", cb.View.Hash, cb.View.ID)
+		_, err := b.api.UpdateViewContext(ctx, draftModal(src, c, ""), "", cb.View.Hash, cb.View.ID)
 		if err != nil {
 			return fmt.Errorf("switch the draft's tone: %w", err)
 		}
@@ -373,19 +373,7 @@ func (b *Bot) answerDraft(ctx context.Context, responseURL string, replace bool,
 		blocks = append(blocks, slack.NewContextBlock("draft_notes", slack.NewTextBlockObject(slack.MarkdownType,
 			":pencil2: Replace "+coach.EstimateSlot+" with your best estimate before you send it.", false, false)))
 	}
-	opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText("Your draft reply", false)}
-	if replace {
-		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
-	} else {
-		opts = append(opts, slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral))
-	}
-	if responseURL == "" {
-		return nil
-	}
-	if _, _, err := b.api.PostMessageContext(ctx, "", opts...); err != nil {
-		return fmt.Errorf("answer via response_url: %w", err)
-	}
-	return nil
+	return b.answer(ctx, responseURL, replace, blocks, "Your draft reply")
 }
 
 // permalinkRe reads a Slack message link: …/archives/C123/p1700000000000200?thread_ts=…
@@ -488,9 +476,7 @@ func fetchProblem(err error) string {
 	return "I couldn't read that message just now. Please try again in a moment."
 }
 
-func draftNote(text string) []slack.Block {
-	return []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil, slack.SectionBlockOptionBlockID(blockDraft))}
-}
+func draftNote(text string) []slack.Block { return textBlocks(blockDraft, text) }
 
 // draftAck is the acknowledgement of a draft modal's submission: the problem shown on the
 // field, or nothing (the modal closes).

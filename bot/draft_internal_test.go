@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -27,7 +26,7 @@ func TestDraftModalGolden(t *testing.T) {
 		Now: time.Date(2026, 3, 10, 13, 58, 0, 0, time.UTC), Tone: coach.ToneWarm}
 	c := composed{draft: co.Draft(req), req: req, customer: "chris"}
 	for name, model := range map[string]string{"draft_modal": "", "draft_modal_llm": "llama3.1:8b"} {
-		view := (&Bot{}).draftModal(context.Background(), src, c, model)
+		view := draftModal(src, c, model)
 		got, err := json.MarshalIndent(view, "", "  ")
 		if err != nil {
 			t.Fatal(err)

@@ -460,20 +460,7 @@ func (b *Bot) zoneOf(ctx context.Context, t coach.Thread, user string) string {
 // reply answers an interaction through its response URL: replacing the message the button
 // was in, or as a new private message. The answer keeps the message's kind.
 func (b *Bot) reply(ctx context.Context, responseURL string, replace bool, kind, text string) error {
-	if responseURL == "" {
-		return nil
-	}
-	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil, slack.SectionBlockOptionBlockID(kind))}
-	opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(plainText(text), false)}
-	if replace {
-		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
-	} else {
-		opts = append(opts, slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral))
-	}
-	if _, _, err := b.api.PostMessageContext(ctx, "", opts...); err != nil {
-		return fmt.Errorf("answer via response_url: %w", err)
-	}
-	return nil
+	return b.answer(ctx, responseURL, replace, textBlocks(kind, text), plainText(text))
 }
 
 // plainText turns mrkdwn into notification text: no emoji codes, no bold.

@@ -32,13 +32,22 @@ func (b *Bot) handleSlash(ctx context.Context, cmd slack.SlashCommand) error {
 
 // respond posts an ephemeral answer to a response URL.
 func (b *Bot) respond(ctx context.Context, responseURL string, blocks []slack.Block, text string) error {
+	return b.answer(ctx, responseURL, false, blocks, text)
+}
+
+// answer posts to a response URL: a new private message, or in place of the message the
+// button was in (replace).
+func (b *Bot) answer(ctx context.Context, responseURL string, replace bool, blocks []slack.Block, text string) error {
 	if responseURL == "" {
 		return nil
 	}
-	_, _, err := b.api.PostMessageContext(ctx, "",
-		slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
-		slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false))
-	if err != nil {
+	opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(text, false)}
+	if replace {
+		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
+	} else {
+		opts = append(opts, slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral))
+	}
+	if _, _, err := b.api.PostMessageContext(ctx, "", opts...); err != nil {
 		return fmt.Errorf("answer via response_url: %w", err)
 	}
 	return nil
