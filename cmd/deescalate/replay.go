@@ -593,19 +593,20 @@ func printReplay(w io.Writer, r *replayReport) {
 	}
 	fmt.Fprintf(w, "\nWeekly digests\n")
 	for _, wk := range r.Weeks {
-		var themes []string
-		for t, n := range wk.Themes {
-			themes = append(themes, fmt.Sprintf("%s %d", t, n))
+		names := make([]string, 0, len(wk.Themes))
+		for t := range wk.Themes {
+			names = append(names, t)
 		}
-		sort.Slice(themes, func(i, j int) bool {
-			a, b := strings.Fields(themes[i]), strings.Fields(themes[j])
-			ai, _ := strconv.Atoi(a[len(a)-1])
-			bi, _ := strconv.Atoi(b[len(b)-1])
-			if ai != bi {
-				return ai > bi
+		sort.Slice(names, func(i, j int) bool {
+			if wk.Themes[names[i]] != wk.Themes[names[j]] {
+				return wk.Themes[names[i]] > wk.Themes[names[j]]
 			}
-			return themes[i] < themes[j]
+			return names[i] < names[j]
 		})
+		themes := make([]string, len(names))
+		for i, t := range names {
+			themes[i] = fmt.Sprintf("%s %d", t, wk.Themes[t])
+		}
 		nudges := 0
 		for _, n := range wk.Nudges {
 			nudges += n
