@@ -83,7 +83,7 @@ func TestCheckPlaybook(t *testing.T) {
 	goldenFile(t, "testdata/check/team.golden.txt", out)
 
 	_, stderr, code := runWithStdin(t, "", "check", "--playbook", "testdata/check/broken.json")
-	for _, want := range []string{"broken.json", `rules["no-blame"].phrases.refusal`, `rule "pause": field "why" is empty`, `rule "no-jargon": field "kind"`} {
+	for _, want := range []string{"broken.json", `rules["no-blame"].phrases["refusal"]`, `rule "pause": field "why" is empty`, `rule "no-jargon": field "kind"`} {
 		if code != 2 || !strings.Contains(stderr, want) {
 			t.Errorf("broken playbook: exit %d, stderr lacks %q:\n%s", code, want, stderr)
 		}
