@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/config"
 )
 
 func goldenFile(t *testing.T, path, got string) {
@@ -109,10 +110,11 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 	c := coach.New(coach.DefaultPlaybook())
+	load := func() (config.Config, *coach.Coach, error) { return config.Config{}, c, nil }
 	b.ResetTimer()
 	for b.Loop() {
 		var out bytes.Buffer
-		if err := runCheck([]string{dir}, strings.NewReader(""), &out, c); err != errFound {
+		if err := runCheck([]string{dir}, strings.NewReader(""), &out, load); err != errFound {
 			b.Fatal(err)
 		}
 	}
