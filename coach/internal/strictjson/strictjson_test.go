@@ -117,3 +117,13 @@ func TestDecodeKeepsGoing(t *testing.T) {
 		t.Errorf("decoded around the problem: %+v, Plain %q", r, f.Plain)
 	}
 }
+
+// TestDecodeLeavesUnexportedFields: a key named like an unexported field is unknown and does
+// not reach the field.
+func TestDecodeLeavesUnexportedFields(t *testing.T) {
+	f := file{Rules: map[string]rule{}}
+	errs := Decode([]byte(`{"rules": {"pause": {"internal": 7}}}`), &f)
+	if len(errs) != 1 || f.Rules["pause"].internal != 0 {
+		t.Errorf("Decode of an unexported field: problems %v, field %d; want one problem and 0", errs, f.Rules["pause"].internal)
+	}
+}
