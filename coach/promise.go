@@ -2234,8 +2234,8 @@ func pmNextBiz(d time.Weekday) int {
 }
 
 // due resolves the expression against now, following the contract's conventions (see
-// /shared/eval/README.md, "Time conventions"). A time already past rolls to its next sensible
-// occurrence: the next day, or the next business day for end of day.
+// docs/analysis-contract.md, "Time conventions"). A time already past rolls to its next
+// sensible occurrence: the next day, or the next business day for end of day.
 func (w *pmWhen) due(now time.Time, zone *time.Location) time.Time {
 	if w.isDur {
 		switch {
