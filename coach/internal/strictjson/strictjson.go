@@ -8,15 +8,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 )
 
 // Decode decodes the JSON value data into v (a pointer) as strictly as a decoder with
 // DisallowUnknownFields, but reads on past a problem: it returns every unknown field and every
-// value of the wrong type, each named by its path (`rules["pause"].priority`), in the order of
-// the sorted keys. Keys must match the json tags exactly; a null leaves the value as it was,
-// as encoding/json does. data must be valid JSON (check it first: a syntax error stops any
+// value of the wrong type, each named by its path (`rules["pause"].priority`), in the file's
+// order. Keys must match the json tags exactly, and a key given twice in one object is a
+// problem (encoding/json silently merges or overwrites); a null leaves the value as it was, as
+// encoding/json does. data must be valid JSON (check it first: a syntax error stops any
 // decoder).
 func Decode(data []byte, v any) []error {
 	var errs []error
@@ -57,26 +57,29 @@ func decodeValue(where string, data []byte, v reflect.Value, errs *[]error) {
 			v.Set(p)
 		}
 	case reflect.Struct:
-		obj, ok := object(data)
+		obj, ok := members(data)
 		if !ok {
 			wrongType()
 			return
 		}
 		fields := jsonFields(v.Type())
-		for _, k := range sortedKeys(obj) {
-			idx, ok := fields[k]
-			if !ok {
-				fail("unknown field %q", k)
-				continue
+		for _, m := range obj {
+			idx, ok := fields[m.key]
+			switch {
+			case m.twice:
+				fail("field %q is given twice", m.key)
+			case !ok:
+				fail("unknown field %q", m.key)
+			default:
+				path := m.key
+				if where != "" {
+					path = where + "." + m.key
+				}
+				decodeValue(path, m.value, v.FieldByIndex(idx), errs)
 			}
-			path := k
-			if where != "" {
-				path = where + "." + k
-			}
-			decodeValue(path, obj[k], v.FieldByIndex(idx), errs)
 		}
 	case reflect.Map:
-		obj, ok := object(data)
+		obj, ok := members(data)
 		if !ok || v.Type().Key().Kind() != reflect.String {
 			wrongType()
 			return
@@ -84,10 +87,15 @@ func decodeValue(where string, data []byte, v reflect.Value, errs *[]error) {
 		if v.IsNil() {
 			v.Set(reflect.MakeMapWithSize(v.Type(), len(obj)))
 		}
-		for _, k := range sortedKeys(obj) {
+		for _, m := range obj {
+			path := fmt.Sprintf("%s[%q]", where, m.key)
+			if m.twice {
+				*errs = append(*errs, fmt.Errorf("%s: given twice", path))
+				continue
+			}
 			e := reflect.New(v.Type().Elem()).Elem()
-			decodeValue(fmt.Sprintf("%s[%q]", where, k), obj[k], e, errs)
-			v.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), e)
+			decodeValue(path, m.value, e, errs)
+			v.SetMapIndex(reflect.ValueOf(m.key).Convert(v.Type().Key()), e)
 		}
 	case reflect.Slice:
 		var list []json.RawMessage
@@ -115,21 +123,38 @@ func decodeLeaf(data []byte, v reflect.Value, wrongType func()) {
 	v.Set(p.Elem())
 }
 
-func object(data []byte) (map[string]json.RawMessage, bool) {
+// A member is one key and value of a JSON object; twice marks a key given before.
+type member struct {
+	key   string
+	value json.RawMessage
+	twice bool
+}
+
+// members reads a JSON object's members in the file's order; ok is false when data is not an
+// object.
+func members(data []byte) (out []member, ok bool) {
 	if len(data) == 0 || data[0] != '{' {
 		return nil, false
 	}
-	var obj map[string]json.RawMessage
-	return obj, json.Unmarshal(data, &obj) == nil
-}
-
-func sortedKeys(m map[string]json.RawMessage) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil {
+		return nil, false
 	}
-	slices.Sort(keys)
-	return keys
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		key, isKey := tok.(string)
+		if err != nil || !isKey {
+			return nil, false
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, false
+		}
+		out = append(out, member{key: key, value: value, twice: seen[key]})
+		seen[key] = true
+	}
+	return out, true
 }
 
 // jsonFields maps the JSON names of a struct's exported fields, those of embedded structs

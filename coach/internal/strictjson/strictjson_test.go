@@ -1,6 +1,7 @@
 package strictjson
 
 import (
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -88,9 +89,11 @@ func TestDecodeReportsEveryProblem(t *testing.T) {
 		{"a type that decodes itself", `{"every": "soon"}`, []string{`every: want an object, got "soon"`}},
 		{"a long value is described, not quoted", `{"Plain": ` + strings.Repeat("9", 50) + `, "rules": {"pause": {"priority": "` + strings.Repeat("x", 50) + `"}}}`,
 			[]string{`Plain: want a string, got a number`, `rules["pause"].priority: want a whole number, got a string`}},
-		{"all at once, sorted", `{"zeta": 1, "rules": {"pause": {"priority": "high", "colour": 1, "say": [1]}, "chunk": {"disabled": "yes"}}, "alpha": 2}`,
-			[]string{`unknown field "alpha"`, `rules["chunk"].disabled: want true or false, got "yes"`, `rules["pause"]: unknown field "colour"`,
-				`rules["pause"].priority: want a whole number, got "high"`, `rules["pause"].say[0]: want a string, got 1`, `unknown field "zeta"`}},
+		{"a key given twice", `{"Plain": "a", "rules": {"pause": {}, "pause": {"disabled": true}}, "Plain": "b"}`,
+			[]string{`rules["pause"]: given twice`, `field "Plain" is given twice`}},
+		{"all at once, in the file's order", `{"zeta": 1, "rules": {"pause": {"priority": "high", "colour": 1, "say": [1]}, "chunk": {"disabled": "yes"}}, "alpha": 2}`,
+			[]string{`unknown field "zeta"`, `rules["pause"].priority: want a whole number, got "high"`, `rules["pause"]: unknown field "colour"`,
+				`rules["pause"].say[0]: want a string, got 1`, `rules["chunk"].disabled: want true or false, got "yes"`, `unknown field "alpha"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,4 +129,39 @@ func TestDecodeLeavesUnexportedFields(t *testing.T) {
 	if len(errs) != 1 || f.Rules["pause"].internal != 0 {
 		t.Errorf("Decode of an unexported field: problems %v, field %d; want one problem and 0", errs, f.Rules["pause"].internal)
 	}
+}
+
+// FuzzDecode holds Decode to encoding/json: whatever Decode accepts without a problem, a strict
+// json.Decoder accepts too and decodes to the same value. (The converse does not hold: json
+// matches keys case-insensitively, Decode does not.)
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`{}`, `null`, `[]`, `{"rules": {"pause": {"disabled": true, "priority": 3, "say": ["a"]}}}`,
+		`{"cues": {"anger": {"weight": 0.5, "add": ["grr"], "remove": null}}}`, `{"every": "90s", "Plain": "p"}`,
+		`{"rules": {"p": {"phrases": {"x": {"add": ["a", "b"]}}}}, "rules": {}}`, `{"rules": {"p": {"priority": 1e2}}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !json.Valid([]byte(s)) {
+			return
+		}
+		var got file
+		errs := Decode([]byte(s), &got)
+		for _, err := range errs {
+			if err == nil || err.Error() == "" {
+				t.Fatalf("Decode(%q) returned an empty problem", s)
+			}
+		}
+		if len(errs) > 0 {
+			return
+		}
+		var want file
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&want); err != nil {
+			t.Fatalf("Decode(%q) accepted what encoding/json rejects: %v", s, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Decode(%q) = %+v, encoding/json %+v", s, got, want)
+		}
+	})
 }
