@@ -179,8 +179,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "analyze":
 		f := newFlags("analyze", "analyze < messages.jsonl > analysis.jsonl",
 			"Reads one JSON object a line on stdin (id, text, role, now, tz, reply_to) and writes one\n"+
-				"analysis a line on stdout, in the same order: upset, intensity, issues, outcome_question,\n"+
-				"promise, themes, praise, nudges. A line it cannot read gets an error object on its line.\n"+
+				"analysis a line on stdout, in the same order: upset, intensity, cues, issues,\n"+
+				"outcome_question, promise, themes, praise, nudges. A line it cannot read gets an error\n"+
+				"object on its line.\n"+
 				"The fields and time conventions: docs/analysis-contract.md in the repository.")
 		if err := f.noArgs(args, stdout, "reads JSON lines on stdin and takes no arguments"); err != nil {
 			return err
