@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The scoring half of `make eval`.
 
-usage: eval.py --data EVAL_DATA --bin BINARY --floors FLOORS.json
+usage: eval.py --data EVAL_DATA --bin BINARY --floors FLOORS.json [--update]
 
 Scores `BINARY analyze` with the evaluation's own scorer (EVAL_DATA/eval/score.py) on the
 labelled dev sets (EVAL_DATA/eval/dev/*.jsonl, targets eval/targets.json) and on each external
@@ -12,11 +12,13 @@ floor and the evaluation's target.
 It fails when a figure is below its floor in FLOORS.json (the figures last measured, rounded
 down to the hundredth: a change may not lose ground), when a floored figure is not measured
 any more, or when a scenario fails. Being below a target is reported, not failed: the targets
-are where the judgement is going, the floors where it is.
+are where the judgement is going, the floors where it is. --update rewrites FLOORS.json from
+the figures measured (make floors), for a change that lifts them.
 """
 import argparse
 import glob
 import json
+import math
 import os
 import subprocess
 import sys
@@ -50,6 +52,7 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--floors", required=True)
+    ap.add_argument("--update", action="store_true", help="rewrite the floors from the figures measured")
     a = ap.parse_args()
     scorer = os.path.join(a.data, "eval", "score.py")
     if not os.path.isfile(scorer):
@@ -59,6 +62,7 @@ def main():
 
     passed = failed = below_target = 0
     seen = set()
+    measured = {}
     for name, files, targets_file in sets(a.data):
         if not files:
             sys.exit("eval: no labelled files for the set %s" % name)
@@ -66,6 +70,7 @@ def main():
             targets = json.load(f)
         figures = score(scorer, a.bin, files, targets_file)
         seen.add(name)
+        measured[name] = {k: math.floor(round(v * 100, 6)) / 100 for k, v in sorted(figures.items())}
         rel = [os.path.relpath(p, a.data) for p in files]
         print("\n%s: %s" % (name, " ".join(rel)))
         print("  %-30s %7s %7s %7s" % ("figure", "score", "floor", "target"))
@@ -107,6 +112,10 @@ def main():
         else:
             passed += 1
 
+    if a.update:
+        with open(a.floors, "w") as f:
+            f.write(json.dumps(measured, indent=2) + "\n")
+        print("\nwrote the floors measured to %s" % a.floors)
     print("\n%d figures below the evaluation's targets (reported, not failed)" % below_target)
     print("floors: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
