@@ -1,16 +1,29 @@
 # The two commands of the README:
 #   make demo   plays the built-in demo (no Slack workspace, no Redis needed)
-#   make test   vets and runs every test with the race detector against a real redis-server
-.PHONY: demo test redis-server build bench fuzz fmt model
+#   make test   vets, lints and runs every test with the race detector against a real redis-server
+# and for development:
+#   make eval   the checks that need the evaluation data beside the repository (EVAL_DATA)
+#   make fuzz   fuzzes every Fuzz target for FUZZTIME each
+.PHONY: demo test lint redis-server build bench fuzz fmt model eval floors
+
+# The evaluation data (labelled sets, scorer, training data) is not part of the repository.
+EVAL_DATA ?= $(abspath ../shared)
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 demo:
 	go run ./cmd/deescalate demo
 
-test: redis-server
+test: redis-server lint
+	go test -race -count=1 ./...
+
+# go.mod must be tidy, the code vetted (make eval's files too), formatted and staticcheck-clean.
+lint:
 	go vet ./...
+	go vet -tags eval ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
-	go test -race -count=1 ./...
+	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
+	go run $(STATICCHECK) ./...
 
 # The tests start their own redis-server on a free port; install it when it is missing.
 redis-server:
@@ -20,33 +33,44 @@ redis-server:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null || { \
 	    echo "could not install redis-server: install it yourself (macOS: brew install redis) or set REDIS_URL"; exit 1; }; }
 
+# -buildvcs=auto stamps the commit into the binary (deescalate version) when built from a git
+# checkout, whatever GOFLAGS says.
 build:
-	CGO_ENABLED=0 go build -trimpath -o bin/deescalate ./cmd/deescalate
+	CGO_ENABLED=0 go build -trimpath -buildvcs=auto -o bin/deescalate ./cmd/deescalate
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 
-# Fuzz each target for FUZZTIME (default 30s).
+# Fuzz every Fuzz target of the repository for FUZZTIME each; a failing input is written to the
+# package's testdata/fuzz, where it stays as a seed once fixed.
 FUZZTIME ?= 30s
 fuzz:
-	go test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./coach
-	go test -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME) ./coach
-	go test -run '^$$' -fuzz '^FuzzFindPromise$$' -fuzztime $(FUZZTIME) ./coach
-	go test -run '^$$' -fuzz '^FuzzResolveTime$$' -fuzztime $(FUZZTIME) ./coach
-	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./bot/sim
-	go test -run '^$$' -fuzz '^FuzzReadExport$$' -fuzztime $(FUZZTIME) ./cmd/deescalate
-	go test -run '^$$' -fuzz '^FuzzParseTimerName$$' -fuzztime $(FUZZTIME) ./coach
-	go test -run '^$$' -fuzz '^FuzzDraft$$' -fuzztime $(FUZZTIME) ./coach
-	go test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) ./coach
-	go test -run '^$$' -fuzz '^FuzzOverridden$$' -fuzztime $(FUZZTIME) ./coach
-	go test -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME) ./bot
-	go test -run '^$$' -fuzz '^FuzzParseRef$$' -fuzztime $(FUZZTIME) ./bot
-	go test -run '^$$' -fuzz '^FuzzDecodeSource$$' -fuzztime $(FUZZTIME) ./bot
+	@targets=$$(grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' . | sed 's/:func /:/' | sort); \
+	  [ -n "$$targets" ] || { echo "no Fuzz targets found"; exit 1; }; \
+	  for t in $$targets; do \
+	    dir=$$(dirname "$${t%%:*}"); name=$${t#*:}; \
+	    echo "go test -run '^\$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) $$dir"; \
+	    go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
+	  done
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-# Retrain the tone model from ../shared/data/goemotions (the training split) into coach/tone.model.
-# The result is deterministic: TestTrainingReproducesTheEmbeddedModel checks the committed file.
+# Retrain the tone model from the GoEmotions training split of the evaluation data into
+# coach/tone.model. Training is deterministic: make eval checks the committed file byte for byte.
 model:
-	go generate ./coach
+	go run ./coach/internal/train -data "$(EVAL_DATA)/data/goemotions" -out coach/tone.model
+
+# The checks that need the evaluation data: the eval-tagged tests (the tone model rebuilt byte
+# for byte, drafts for every dev message, ...), then the scorer on every labelled set, each
+# figure held to its floor in testdata/eval/floors.json and shown beside its target.
+eval: build
+	@test -f "$(EVAL_DATA)/eval/score.py" || { \
+	  echo "make eval needs the evaluation data beside the repository (looked in $(EVAL_DATA); set EVAL_DATA)"; exit 1; }
+	DEESCALATE_EVAL_DATA="$(EVAL_DATA)" go test -tags eval -count=1 ./...
+	python3 .ci/eval.py --data "$(EVAL_DATA)" --bin bin/deescalate --floors testdata/eval/floors.json
+
+# After a change that lifts the figures: rewrite the floors from what is measured now (read the
+# diff: a floor that goes down is ground lost).
+floors: build
+	python3 .ci/eval.py --data "$(EVAL_DATA)" --bin bin/deescalate --floors testdata/eval/floors.json --update

@@ -94,7 +94,6 @@ type composed struct {
 	draft    coach.Draft
 	req      coach.DraftRequest
 	customer string // the customer's name, "" when unknown
-	avatar   string
 }
 
 // compose writes the draft for a source on behalf of an agent, from what Redis holds of the

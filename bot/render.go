@@ -11,7 +11,7 @@ import (
 // maxTips is how many nudges one message carries; more would be a lecture.
 const maxTips = 2
 
-// Block ids that name what a message is (SCENARIOS.md); the simulator and metrics read them.
+// Block ids that name what a message is (docs/scenarios.md); the simulator and metrics read them.
 const (
 	blockHelp = "help"
 )

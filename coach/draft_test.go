@@ -14,38 +14,54 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// devCustomers reads the customer messages of the shared dev set.
-func devCustomers(t testing.TB) []string {
+// customerMessages reads the customers' messages of JSON-lines files of the analysis
+// contract's shape (a line without a role is a customer's).
+func customerMessages(t testing.TB, paths ...string) []string {
 	t.Helper()
-	path := "../../shared/eval/dev/contract.jsonl"
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("the dev set is needed beside the repository: %v", err)
-	}
-	defer f.Close()
 	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var row struct{ Role, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-			t.Fatalf("%s: %v", path, err)
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if row.Role == "customer" {
-			out = append(out, row.Text)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			var row struct{ Role, Text string }
+			if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if row.Role == "" || row.Role == "customer" {
+				out = append(out, row.Text)
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			t.Fatalf("%s: %v", path, err)
 		}
 	}
 	if len(out) < 50 {
-		t.Fatalf("%s: only %d customer messages", path, len(out))
+		t.Fatalf("%v: only %d customer messages", paths, len(out))
 	}
 	return out
 }
 
-// TestDraftsPassTheRules drafts a reply to every customer message of the dev set, in every
-// tone, for agents and customers in several zones at several hours: no draft may earn a nudge,
-// each must promise a follow-up the ledger reads back to the same moment, inside the agent's
-// working hours, and hold an estimate slot exactly when the customer asked "when?".
-func TestDraftsPassTheRules(t *testing.T) {
+// ownCustomers are the customer messages written for this project's tests: support requests
+// of every theme, calm and upset (testdata/customers.jsonl), and the tone corpus's support
+// channel (testdata/tone/support.jsonl).
+func ownCustomers(t testing.TB) []string {
+	return customerMessages(t, "testdata/customers.jsonl", "testdata/tone/support.jsonl")
+}
+
+// TestDraftsPassTheRules drafts a reply to every customer message of the project's own
+// testdata, in every tone, for agents and customers in several zones at several hours.
+func TestDraftsPassTheRules(t *testing.T) { checkDrafts(t, ownCustomers(t)) }
+
+// checkDrafts drafts a reply to each message in every tone, for agents and customers in
+// several zones at several hours: no draft may earn a nudge, each must promise a follow-up the
+// ledger reads back to the same moment, inside the agent's working hours, and hold an
+// estimate slot exactly when the customer asked "when?".
+func checkDrafts(t *testing.T, msgs []string) {
 	ny, london, tokyo := mustZone(t, "America/New_York"), mustZone(t, "Europe/London"), mustZone(t, "Asia/Tokyo")
 	setups := []struct {
 		now            time.Time
@@ -55,7 +71,7 @@ func TestDraftsPassTheRules(t *testing.T) {
 		{time.Date(2026, 3, 13, 21, 40, 0, 0, time.UTC), ny, london},     // Friday evening: Monday's answer
 		{time.Date(2026, 10, 31, 23, 10, 0, 0, time.UTC), london, tokyo}, // Saturday night, DST week
 	}
-	for _, text := range devCustomers(t) {
+	for _, text := range msgs {
 		a := testCoach.Analyze(Message{Text: text, Role: RoleCustomer})
 		for _, s := range setups {
 			for _, tone := range Tones {
@@ -92,12 +108,13 @@ func TestDraftsPassTheRules(t *testing.T) {
 	}
 }
 
-// TestDraftIsDeterministicAndVaried: the same message gives the same draft; across the dev set
-// the openings and follow-up lines vary.
-func TestDraftIsDeterministicAndVaried(t *testing.T) {
+// TestDraftIsDeterministicAndVaried: the same message gives the same draft; across the
+// project's own messages the openings vary.
+func TestDraftIsDeterministicAndVaried(t *testing.T) { checkDraftVariety(t, ownCustomers(t)) }
+
+func checkDraftVariety(t *testing.T, msgs []string) {
 	now := time.Date(2026, 3, 10, 14, 5, 0, 0, time.UTC)
 	openings := map[string]int{}
-	msgs := devCustomers(t)
 	for _, text := range msgs {
 		r := DraftRequest{Text: text, Customer: "Chris", Zone: time.UTC, Now: now}
 		d1, d2 := testCoach.Draft(r), testCoach.Draft(r)
@@ -225,7 +242,7 @@ func TestParseTone(t *testing.T) {
 }
 
 func BenchmarkDraft(b *testing.B) {
-	msgs := devCustomers(b)
+	msgs := ownCustomers(b)
 	now := time.Date(2026, 3, 10, 15, 20, 0, 0, time.UTC)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {

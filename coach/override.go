@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/deescalate/deescalate/coach/internal/strictjson"
 )
 
 // Override is a team's changes to the built-in playbook (PLAYBOOK_FILE): rules turned off or
@@ -79,29 +81,38 @@ type CueOverride struct {
 }
 
 // Overridden reads a team's override file and returns the built-in playbook with it applied.
-// Every problem is reported at once; each names the file, the rule (or section) and the field.
+// Every problem is reported at once (unknown fields, values of the wrong type, unknown rules,
+// phrases to remove that are not there, values out of range), one a line, each naming the
+// file, the rule (or section) and the field.
 func Overridden(name string, r io.Reader) (*Playbook, error) {
 	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var o Override
-	if err := dec.Decode(&o); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, describeJSONError(err))
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s: unexpected data after the override object", name)
 	}
+	var o Override
+	errs := strictjson.Decode(raw, &o)
 	pb, err := decodePlaybook(defaultPlaybook)
 	if err != nil {
 		return nil, err
 	}
-	errs := o.apply(pb)
+	errs = append(errs, o.apply(pb)...)
 	if err := pb.prepare(); err != nil {
 		errs = append(errs, err)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s: %w", name, errors.Join(errs...))
+	if len(errs) == 0 {
+		return pb, nil
 	}
-	return pb, nil
+	var named []error
+	for _, err := range errs {
+		for line := range strings.Lines(err.Error()) {
+			named = append(named, fmt.Errorf("%s: %s", name, strings.TrimSuffix(line, "\n")))
+		}
+	}
+	return nil, errors.Join(named...)
 }
 
 // decodePlaybook decodes playbook JSON without preparing it.
@@ -151,7 +162,7 @@ func (o *Override) apply(pb *Playbook) []error {
 		}
 		slices.Sort(lists)
 		for _, list := range lists {
-			where := fmt.Sprintf("rules[%q].phrases.%s", id, list)
+			where := fmt.Sprintf("rules[%q].phrases[%q]", id, list)
 			if !slices.Contains(rulePhraseLists[id], list) {
 				errs = append(errs, fmt.Errorf("%s: rule %q has no phrase list %q (it reads: %s)", where, id, list, strings.Join(rulePhraseLists[id], ", ")))
 				continue

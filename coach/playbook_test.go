@@ -119,9 +119,9 @@ func TestOverrideErrorsNameFileRuleAndField(t *testing.T) {
 	}{
 		{"unknown rule", `{"rules": {"shout-back": {"disabled": true}}}`, []string{"team.json", `rules["shout-back"]`, "unknown rule"}},
 		{"unknown field", `{"rules": {"pause": {"colour": "red"}}}`, []string{"team.json", `unknown field "colour"`}},
-		{"unknown list", `{"rules": {"pause": {"phrases": {"blame": {"add": ["x"]}}}}}`, []string{`rules["pause"].phrases.blame`, "no phrase list"}},
+		{"unknown list", `{"rules": {"pause": {"phrases": {"blame": {"add": ["x"]}}}}}`, []string{`rules["pause"].phrases["blame"]`, "no phrase list"}},
 		{"removing what is not there", `{"rules": {"no-blame": {"phrases": {"blame": {"remove": ["as i once said"]}}}}}`,
-			[]string{`rules["no-blame"].phrases.blame.remove`, `"as i once said" is not in the list`}},
+			[]string{`rules["no-blame"].phrases["blame"].remove`, `"as i once said" is not in the list`}},
 		{"bad phrase", `{"upset": {"cues": {"anger": {"add": ["GRR!"]}}}}`, []string{`upset.cues["anger"].add`, `"GRR!"`}},
 		{"new cue kind without weight", `{"upset": {"cues": {"politics": {"add": ["x"]}}}}`, []string{`upset.cues["politics"]`, "needs a weight"}},
 		{"empty why", `{"rules": {"pause": {"why": ""}}}`, []string{`rule "pause": field "why" is empty`}},
@@ -145,6 +145,37 @@ func TestOverrideErrorsNameFileRuleAndField(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOverrideListsEveryMistake: a file with four different mistakes gets one error naming all
+// four, each with the file, the rule and the field: decoding reads on past a wrong type and
+// an unknown field instead of stopping at the first.
+func TestOverrideListsEveryMistake(t *testing.T) {
+	_, err := Overridden("team.json", strings.NewReader(`{
+		"rules": {
+			"pause": {"priority": "high"},
+			"shout-back": {"disabled": true},
+			"no-blame": {"colour": "red", "phrases": {"blame": {"remove": ["as i once said"]}}}
+		}
+	}`))
+	if err == nil {
+		t.Fatal("Overridden accepted a file with four mistakes")
+	}
+	want := []string{
+		`team.json: rules["no-blame"]: unknown field "colour"`,
+		`team.json: rules["pause"].priority: want a whole number, got "high"`,
+		`team.json: rules["no-blame"].phrases["blame"].remove: "as i once said" is not in the list`,
+		`team.json: rules["shout-back"]: unknown rule (known: `,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Errorf("Overridden error has %d lines, want %d:\n%v", len(lines), len(want), err)
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, w) }) {
+			t.Errorf("Overridden error lacks a line %q:\n%v", w, err)
+		}
 	}
 }
 
@@ -186,8 +217,10 @@ func FuzzOverridden(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		pb, err := Overridden("fuzz.json", strings.NewReader(s))
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz.json") {
-				t.Fatalf("error does not name the file: %v", err)
+			for line := range strings.Lines(err.Error()) {
+				if !strings.HasPrefix(line, "fuzz.json: ") {
+					t.Fatalf("error line %q does not name the file", line)
+				}
 			}
 			return
 		}

@@ -475,11 +475,7 @@ func shortPhrase(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = n
-	}
-	return strings.TrimRight(s[:cut], " ,;:") + "\u2026"
+	return strings.TrimRight(cutWords(s, n), " ,;:") + "\u2026"
 }
 
 // stopWords are English function words.

@@ -241,3 +241,19 @@ func isMarker(line string, i int) bool {
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
+
+// cutWords returns the longest prefix of s of at most n bytes that ends before a space, or,
+// when those bytes hold no space after the first, the longest that ends on a character
+// boundary. A quote cut inside a multi-byte character would be invalid UTF-8 in a nudge.
+func cutWords(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if cut := strings.LastIndexByte(s[:n], ' '); cut > 0 {
+		return s[:cut]
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

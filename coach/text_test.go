@@ -75,3 +75,27 @@ func BenchmarkClean(b *testing.B) {
 		Clean(msg)
 	}
 }
+
+func TestCutWords(t *testing.T) {
+	tests := []struct {
+		name, in string
+		n        int
+		want     string
+	}{
+		{"short enough", "still broken", 20, "still broken"},
+		{"on a space", "still broken after the fix", 14, "still broken"},
+		{"no space: at the limit", "abcdefgh", 5, "abcde"},
+		{"no space: never inside a character", "Do\uFFFD000\uFFFD0", 7, "Do\uFFFD00"},
+		{"no space: back to the character's start", "ab\uFFFDcd", 4, "ab"},
+		{"a leading space is not a word boundary", " ééé", 4, " é"},
+		{"emoji", "🙄🙄🙄", 6, "🙄"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cutWords(tt.in, tt.n)
+			if got != tt.want || len(got) > tt.n || !utf8.ValidString(got) {
+				t.Errorf("cutWords(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+			}
+		})
+	}
+}

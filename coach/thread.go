@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // maxSeen bounds how many messages a thread remembers; older ones fall off the front.
@@ -260,14 +259,7 @@ func shortCue(s string) string {
 	if len(s) <= maxCue {
 		return s
 	}
-	cut := strings.LastIndexByte(s[:maxCue], ' ')
-	if cut <= 0 {
-		cut = maxCue
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return s[:cut] + "…"
+	return cutWords(s, maxCue) + "…"
 }
 
 // address sends every nudge to the thread's owner and renders it, most important first.

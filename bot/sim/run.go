@@ -61,7 +61,7 @@ type Output struct {
 var visible = []string{"chat.postEphemeral", "chat.postMessage", "chat.update", "views.open", "views.update",
 	"views.push", "views.publish", "response_url"}
 
-// kindNames are the block ids that name what a message is (SCENARIOS.md).
+// kindNames are the block ids that name what a message is (docs/scenarios.md).
 var kindNames = []string{"reminder", "overdue", "draft", "followups", "digest", "home", "help"}
 
 // Kinds picks, from a call's block ids, those that name what the message is.

@@ -1,5 +1,5 @@
 // Package sim runs the real bot against the fake Slack and Redis on a virtual clock, from a
-// scenario file (../shared/eval/SCENARIOS.md), and reports every call a person would see.
+// scenario file (docs/scenarios.md), and reports every call a person would see.
 // `deescalate simulate`, `deescalate demo` and the scenario tests all use it.
 package sim
 

@@ -13,7 +13,7 @@ import (
 	"github.com/deescalate/deescalate/coach"
 )
 
-// analyzeInput is one line of the analysis contract (../shared/eval/README.md).
+// analyzeInput is one line of the analysis contract (docs/analysis-contract.md).
 type analyzeInput struct {
 	ID      *string `json:"id"`
 	Text    *string `json:"text"`

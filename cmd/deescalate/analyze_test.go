@@ -106,7 +106,7 @@ func TestAnalyzeUsesThePlaybookFile(t *testing.T) {
 	}
 	os.WriteFile(path, []byte(`{"rules": {"no-blame": {"phrases": {"blame": {"remove": ["as i once said"]}}}}}`), 0o644)
 	_, stderr, code := runCLI(t, "analyze")
-	if code != 2 || !strings.Contains(stderr, path) || !strings.Contains(stderr, `rules["no-blame"].phrases.blame.remove`) {
+	if code != 2 || !strings.Contains(stderr, path) || !strings.Contains(stderr, `rules["no-blame"].phrases["blame"].remove`) {
 		t.Errorf("a broken playbook: exit %d, %s; want 2 naming the file, the rule and the field", code, stderr)
 	}
 }

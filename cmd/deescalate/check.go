@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -35,22 +34,29 @@ var errFound = errors.New("findings")
 const maxReplyFile = 1 << 20
 
 // runCheck lints saved replies with the agent-side rules, or validates a playbook file.
-func runCheck(args []string, stdin io.Reader, stdout io.Writer, c *coach.Coach) error {
-	fset := flag.NewFlagSet("check", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
-	format := fset.String("format", "text", "text or json")
-	playbook := fset.String("playbook", "", "a PLAYBOOK_FILE to validate (and to check the replies with)")
+func runCheck(args []string, stdin io.Reader, stdout io.Writer, load loader) error {
+	fset := newFlags("check", "check [flags] PATH...",
+		"Lints saved replies and macros (files; folders, walked for .txt, .md and extension-less files;\n"+
+			"- for stdin) with the agent-side rules, and prints each finding with its file, line and rule.\n"+
+			"With --playbook FILE and no path, validates the playbook file and lists its changes.\n"+
+			"Exit status: 1 when something is found, 0 when clean, 2 on bad input.")
+	format := fset.String("format", "text", "output `FORMAT`: text or json")
+	playbook := fset.String("playbook", "", "a playbook `FILE` (as PLAYBOOK_FILE) to validate, and to check the replies with")
 	upset := fset.Bool("upset", false, "judge each reply as an answer to an upset customer (adds feelings-first and check-resolution)")
-	if err := fset.Parse(args); err != nil {
-		return usageError{"check: " + err.Error()}
+	if err := fset.parse(args, stdout); err != nil {
+		return err
 	}
 	if *format != "text" && *format != "json" {
-		return usageError{fmt.Sprintf("check: --format must be text or json, got %q", *format)}
+		return fset.fail("--format must be text or json, got %q", *format)
+	}
+	_, c, err := load()
+	if err != nil {
+		return err
 	}
 	if *playbook != "" {
 		f, err := os.Open(*playbook)
 		if err != nil {
-			return usageError{"check: --playbook: " + err.Error()}
+			return fset.fail("--playbook: %v", err)
 		}
 		pb, err := coach.Overridden(*playbook, f)
 		f.Close()
@@ -71,7 +77,7 @@ func runCheck(args []string, stdin io.Reader, stdout io.Writer, c *coach.Coach) 
 		}
 	}
 	if fset.NArg() == 0 {
-		return usageError{"check needs files, folders or - (stdin) to read replies from"}
+		return fset.fail("give files, folders or - (stdin) to read replies from")
 	}
 	files, err := replyFiles(fset.Args())
 	if err != nil {

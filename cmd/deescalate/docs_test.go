@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -64,5 +66,68 @@ func TestManifest(t *testing.T) {
 	long := regexp.MustCompile(`(?s)long_description: >-\n(.*?)\nfeatures:`).FindStringSubmatch(m)
 	if long == nil || len(strings.Join(strings.Fields(long[1]), " ")) < 175 || len(long[1]) > 4000 {
 		t.Error("manifest long_description must be 175 to 4000 characters")
+	}
+}
+
+// TestScenarioDocsExampleRuns plays the example of docs/scenarios.md and holds it to the
+// example expect file there, so the format's documentation stays true.
+func TestScenarioDocsExampleRuns(t *testing.T) {
+	clearConfig(t)
+	doc, err := os.ReadFile("../../docs/scenarios.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scenario, expect string
+	for _, m := range regexp.MustCompile("(?s)```json\n(.*?)\n```").FindAllStringSubmatch(string(doc), -1) {
+		switch {
+		case strings.HasPrefix(m[1], "{\n  \"start\""):
+			scenario = m[1]
+		case strings.HasPrefix(m[1], "{\n  \"expect\""):
+			expect = m[1]
+		}
+	}
+	if scenario == "" || expect == "" {
+		t.Fatal("docs/scenarios.md lacks its example scenario or its expect file")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "example.json")
+	if err := os.WriteFile(path, []byte(scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "example.expect.json"), []byte(expect), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkScenario(t, path)
+}
+
+// TestAnalysisContractDocumentsEveryField: every field analyze reads or writes has a row in
+// docs/analysis-contract.md, and every row is a field it has.
+func TestAnalysisContractDocumentsEveryField(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/analysis-contract.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	input, output, _ := strings.Cut(string(doc), "## Output")
+	for _, tt := range []struct {
+		section string
+		typ     reflect.Type
+	}{{input, reflect.TypeFor[analyzeInput]()}, {output, reflect.TypeFor[analyzeOutput]()}} {
+		rows := map[string]bool{}
+		for _, m := range regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\|").FindAllStringSubmatch(tt.section, -1) {
+			rows[m[1]] = true
+		}
+		for i := range tt.typ.NumField() {
+			name, _, _ := strings.Cut(tt.typ.Field(i).Tag.Get("json"), ",")
+			if name == "error" {
+				continue // documented with the lines that cannot be read
+			}
+			if !rows[name] {
+				t.Errorf("docs/analysis-contract.md: no row for the %s field %q", tt.typ.Name(), name)
+			}
+			delete(rows, name)
+		}
+		for name := range rows {
+			t.Errorf("docs/analysis-contract.md documents %q, which %s does not have", name, tt.typ.Name())
+		}
 	}
 }

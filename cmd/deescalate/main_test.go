@@ -41,7 +41,8 @@ func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	return out.String(), errOut.String(), code
 }
 
-// expectation is ../shared/eval/check_scenario.py's expect file, checked the same way.
+// expectation is a scenario's expect file (docs/scenarios.md), checked as the evaluation's
+// scenario checker does.
 type expectation struct {
 	Expect []struct {
 		Kind, User, Method, Channel string

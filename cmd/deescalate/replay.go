@@ -5,7 +5,6 @@ import (
 	"container/heap"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -456,25 +455,32 @@ func oneLineText(s string, n int) string {
 }
 
 // runReplay is `deescalate replay`.
-func runReplay(args []string, stdout, stderr io.Writer, c *coach.Coach) error {
-	fset := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
-	format := fset.String("format", "text", "text or json")
-	agentsFlag := fset.String("agents", "", "agents' user ids or names, comma-separated (default: members of the export's own team; guests and other teams are customers)")
-	teamTZ := fset.String("team-tz", "UTC", "the zone whose ISO weeks the digest uses")
-	if err := fset.Parse(args); err != nil {
-		return usageError{"replay: " + err.Error()}
+func runReplay(args []string, stdout, stderr io.Writer, load loader) error {
+	fset := newFlags("replay", "replay [flags] EXPORT",
+		"Replays a Slack workspace export (its folder, or the .zip Slack gives) through the same coach and\n"+
+			"rules as the bot, on the export's own clock, and prints the nudges, promises, waits and weekly\n"+
+			"digest figures it would have produced. The export never leaves the machine.")
+	format := fset.String("format", "text", "output `FORMAT`: text or json")
+	agentsFlag := fset.String("agents", "", "`AGENTS`: user ids or names, comma-separated (default: members of the export's own team; guests and other teams are customers)")
+	teamTZ := fset.String("team-tz", "UTC", "the `ZONE` whose ISO weeks the digest uses")
+	if err := fset.parse(args, stdout); err != nil {
+		return err
 	}
 	if fset.NArg() != 1 {
-		return usageError{"replay needs exactly one export: a folder or a .zip"}
+		return fset.fail("give exactly one export: a folder or a .zip")
 	}
 	if *format != "text" && *format != "json" {
-		return usageError{fmt.Sprintf("replay: --format must be text or json, got %q", *format)}
+		return fset.fail("--format must be text or json, got %q", *format)
 	}
 	team, err := time.LoadLocation(*teamTZ)
 	if err != nil {
-		return usageError{fmt.Sprintf("replay: --team-tz: unknown zone %q", *teamTZ)}
+		return fset.fail("--team-tz: unknown zone %q", *teamTZ)
 	}
+	cfg, c, err := load()
+	if err != nil {
+		return err
+	}
+	c = c.WithLedger(coach.Ledger{ReminderLead: cfg.ReminderLead.Duration, WaitAck: cfg.WaitAck.Duration})
 	name := fset.Arg(0)
 	fsys, closer, err := openExport(name)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 func configureSim(env map[string]string) (sim.Setup, error) {
 	cfg, err := config.Load(false)
 	if err != nil {
+		_, err = withCoach(cfg, err)
 		return sim.Setup{}, err
 	}
 	keys := make([]string, 0, len(env))
@@ -32,13 +33,11 @@ func configureSim(env map[string]string) (sim.Setup, error) {
 			return sim.Setup{}, err
 		}
 	}
-	if err := cfg.Validate(false); err != nil {
-		return sim.Setup{}, err
-	}
-	bc, so, c, err := parts(cfg)
+	co, err := withCoach(cfg, cfg.Validate(false))
 	if err != nil {
 		return sim.Setup{}, err
 	}
+	bc, so, c := parts(cfg, co)
 	so.Prefix += "-sim-" + randomHex(6)
 	return sim.Setup{Bot: bc, Store: so, Coach: c}, nil
 }
@@ -63,8 +62,19 @@ func loadScenario(path string) (*sim.Scenario, error) {
 }
 
 // runSimulate plays a scenario file and prints one JSON line per call a person would see.
-func runSimulate(ctx context.Context, path string, stdout, stderr io.Writer) error {
-	sc, err := loadScenario(path)
+func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("simulate", "simulate FILE.json > calls.jsonl",
+		"Plays a scenario (a scripted workspace and its events) on a virtual clock against the real bot,\n"+
+			"a fake Slack and Redis (REDIS_URL, else an embedded one), and prints one JSON line per Web API\n"+
+			"call a person would see. Exit status: 0 when it ran, 2 for an invalid scenario, 1 otherwise.\n"+
+			"The scenario format: docs/scenarios.md in the repository.")
+	if err := f.parse(args, stdout); err != nil {
+		return err
+	}
+	if f.NArg() != 1 {
+		return f.fail("give exactly one scenario file")
+	}
+	sc, err := loadScenario(f.Arg(0))
 	if err != nil {
 		return err
 	}

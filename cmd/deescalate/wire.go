@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,7 +41,8 @@ func newLogger(level, format string, w io.Writer) *zap.Logger {
 	return zap.New(zapcore.NewCore(encoder, zapcore.AddSync(w), lvl))
 }
 
-// coachFor builds the coach: the built-in playbook, with the team's PLAYBOOK_FILE applied.
+// coachFor builds the coach: the built-in playbook, with the team's PLAYBOOK_FILE applied. A
+// file that cannot be read or holds mistakes is a *config.Error listing every problem.
 func coachFor(c config.Config) (*coach.Coach, error) {
 	if c.PlaybookFile == "" {
 		return coach.New(coach.DefaultPlaybook()), nil
@@ -52,22 +54,49 @@ func coachFor(c config.Config) (*coach.Coach, error) {
 	defer f.Close()
 	pb, err := coach.Overridden(c.PlaybookFile, f)
 	if err != nil {
+		// Each line is one problem, and names the file, the rule and the field.
 		var problems []string
-		for _, line := range strings.Split(err.Error(), "\n") {
-			problems = append(problems, "PLAYBOOK_FILE: "+strings.TrimPrefix(line, c.PlaybookFile+": "))
+		for line := range strings.Lines(err.Error()) {
+			problems = append(problems, "PLAYBOOK_FILE "+strings.TrimSuffix(line, "\n"))
 		}
-		problems[0] = "PLAYBOOK_FILE " + c.PlaybookFile + ": " + strings.TrimPrefix(problems[0], "PLAYBOOK_FILE: ")
 		return nil, &config.Error{Problems: problems}
 	}
 	return coach.New(pb), nil
 }
 
-// parts splits the configuration into what each package takes.
-func parts(c config.Config) (bot.Config, store.Options, *coach.Coach, error) {
-	co, err := coachFor(c)
-	if err != nil {
-		return bot.Config{}, store.Options{}, nil, err
+// withCoach builds the coach for c and reports its playbook's problems in one list with err's
+// (c's own validation), so every configuration problem is told at once.
+func withCoach(c config.Config, err error) (*coach.Coach, error) {
+	var problems []string
+	var ce *config.Error
+	switch {
+	case errors.As(err, &ce):
+		problems = slices.Clone(ce.Problems)
+	case err != nil:
+		return nil, err
 	}
+	co, err := coachFor(c)
+	switch {
+	case errors.As(err, &ce):
+		problems = append(problems, ce.Problems...)
+	case err != nil:
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, &config.Error{Problems: problems}
+	}
+	return co, nil
+}
+
+// load reads the configuration from the environment and builds the coach it names.
+func load(needSlack bool) (config.Config, *coach.Coach, error) {
+	cfg, err := config.Load(needSlack)
+	co, err := withCoach(cfg, err)
+	return cfg, co, err
+}
+
+// parts splits the configuration into what each package takes.
+func parts(c config.Config, co *coach.Coach) (bot.Config, store.Options, *coach.Coach) {
 	co = co.WithLedger(coach.Ledger{ReminderLead: c.ReminderLead.Duration, WaitAck: c.WaitAck.Duration, LeadAfter: c.LeadAlertAfter.Duration})
 	bc := bot.Config{
 		WatchChannels: c.WatchChannels, AgentUsergroup: c.AgentUsergroup, AgentUsers: c.AgentUsers,
@@ -86,20 +115,17 @@ func parts(c config.Config) (bot.Config, store.Options, *coach.Coach, error) {
 		bc.LLM = llm.New(llm.Config{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey, Timeout: c.LLMTimeout.Duration})
 	}
 	so := store.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, Retention: c.Retention.Duration, AggregateRetention: c.AggRetention.Duration}
-	return bc, so, co, nil
+	return bc, so, co
 }
 
 // runBot runs the bot until ctx ends (SIGTERM or SIGINT): it stops reading, lets the work in
 // flight finish (SHUTDOWN_TIMEOUT), then closes Redis.
 func runBot(ctx context.Context, stderr io.Writer) error {
-	cfg, err := config.Load(true)
+	cfg, co, err := load(true)
 	if err != nil {
 		return err
 	}
-	bc, so, c, err := parts(cfg)
-	if err != nil {
-		return err
-	}
+	bc, so, c := parts(cfg, co)
 	log := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
 	defer func() { _ = log.Sync() }()
 
