@@ -56,7 +56,7 @@ func (b *Bot) tally(ctx context.Context, before, after coach.Thread, ev *coach.E
 		}
 		a := after.Messages[i]
 		t.CustomerMessage, t.Upset, t.Themes = true, a.Upset, a.Themes
-		ex := &store.Example{Text: clipText(strings.Join(strings.Fields(coach.Redact(coach.Clean(ev.Text).Plain)), " "), maxExample), Channel: after.Channel, TS: ev.TS}
+		ex := &store.Example{Text: clipText(strings.Join(strings.Fields(coach.Redact(coach.Plain(ev.Text))), " "), maxExample), Channel: after.Channel, TS: ev.TS}
 		if len(a.Themes) > 0 {
 			t.Example = ex
 		}

@@ -73,7 +73,7 @@ func (c *Coach) CheckDraft(r DraftRequest, text string) error {
 		}
 		return fmt.Errorf("earns nudges: %s", strings.Join(ids, ", "))
 	}
-	if p, ok := FindPromise(Clean(text).Plain, r.Now, r.Zone); !ok || p.Due.IsZero() {
+	if p, ok := FindPromise(Plain(text), r.Now, r.Zone); !ok || p.Due.IsZero() {
 		return fmt.Errorf("no follow-up time")
 	}
 	if a.OutcomeQuestion && !strings.Contains(text, EstimateSlot) {

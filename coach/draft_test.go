@@ -85,7 +85,7 @@ func checkDrafts(t *testing.T, msgs []string) {
 				if fs := testCoach.DraftFindings(d.Text, reply, s.now, s.agent); len(fs) != 0 {
 					fail("earns nudges %+v", fs)
 				}
-				p, ok := FindPromise(Clean(d.Text).Plain, s.now, s.agent)
+				p, ok := FindPromise(Plain(d.Text), s.now, s.agent)
 				if !ok || !p.Due.Equal(d.FollowUp) {
 					fail("the ledger reads the follow-up as %+v (%v), want %v", p, ok, d.FollowUp)
 				}
@@ -268,7 +268,7 @@ func FuzzDraft(f *testing.F) {
 			if fs := testCoach.DraftFindings(d.Text, &Reply{Upset: a.Upset, OutcomeQuestion: a.OutcomeQuestion}, now, time.UTC); len(fs) != 0 {
 				t.Fatalf("draft for %q earns %+v:\n%s", text, fs, d.Text)
 			}
-			if p, ok := FindPromise(Clean(d.Text).Plain, now, time.UTC); !ok || !p.Due.Equal(d.FollowUp) {
+			if p, ok := FindPromise(Plain(d.Text), now, time.UTC); !ok || !p.Due.Equal(d.FollowUp) {
 				t.Fatalf("follow-up of the draft for %q read as %+v", text, p)
 			}
 		}

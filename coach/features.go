@@ -1,264 +1,553 @@
 package coach
 
 import (
-	"bufio"
-	"bytes"
-	_ "embed"
-	"math"
-	"strconv"
 	"strings"
-	"sync"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/deescalate/deescalate/coach/internal/learn"
+	"github.com/deescalate/deescalate/coach/internal/text"
 )
 
-//go:embed valence.tsv
-var valenceData []byte
+// The features every model reads are built here, from the one annotated form of a message
+// (text.Doc), the playbook's phrase lists (lexicon) and the word lists of words.json. The
+// trainer and the running bot call the same functions, so they cannot drift apart. Each
+// feature carries the bytes of the text it was read from, so a verdict can quote its evidence.
+
+// Feature namespaces: "refund" the word and "refund" the theme list are different features.
+var (
+	nsWord   = learn.NS("w")   // a word's stem
+	nsNeg    = learn.NS("n")   // a word's stem, inside a negation's scope
+	nsPair   = learn.NS("b")   // two stems side by side in one clause
+	nsEmoji  = learn.NS("e")   // an emoji by name
+	nsCue    = learn.NS("cue") // a phrase of the playbook's upset cues, by kind
+	nsCueNeg = learn.NS("cue-")
+	nsShape  = learn.NS("shape")
+	nsSig    = learn.NS("sig")   // a phrase of the playbook's signals, by list
+	nsTheme  = learn.NS("th")    // a phrase of a theme's list
+	nsQWord  = learn.NS("qw")    // a word inside a question
+	nsStart  = learn.NS("start") // the first words of a sentence
+	nsPraise = learn.NS("praise")
+	nsUnit   = learn.NS("u")
+	nsAgent  = learn.NS("ag")
+)
 
 var (
-	valenceOnce sync.Once
-	valenceMap  map[string]float32
+	idShout       = nsShape.Add("shout").ID()
+	idShoutMany   = nsShape.Add("shout-many").ID()
+	idStretch     = nsShape.Add("stretch").ID()
+	idBangs       = nsShape.Add("!!").ID()
+	idQueries     = nsShape.Add("??").ID()
+	idMixed       = nsShape.Add("?!").ID()
+	idDots        = nsShape.Add("...").ID()
+	idEmojiNeg    = nsShape.Add("emoji-neg").ID()
+	idEmojiPos    = nsShape.Add("emoji-pos").ID()
+	idQuoted      = nsShape.Add("quoted").ID()
+	idLexNeg      = nsShape.Add("lex-neg").ID()
+	idLexNegHigh  = nsShape.Add("lex-neg-strong").ID()
+	idLexPos      = nsShape.Add("lex-pos").ID()
+	idIrony       = nsShape.Add("irony").ID()
+	idIronyShort  = nsShape.Add("irony-short").ID()
+	idIronyOh     = nsShape.Add("irony-oh").ID()
+	idIronyLove   = nsShape.Add("irony-love").ID()
+	idIronyThanks = nsShape.Add("irony-thanks").ID()
+	idRhetorical  = nsShape.Add("rhetorical").ID()
+	idAccuse      = nsShape.Add("accuse").ID()
+	idRepeatN     = nsShape.Add("repeat-n").ID()
+	idWaitN       = nsShape.Add("wait-n").ID()
+	idNeverAgain  = nsShape.Add("never-again").ID()
+	idIfThreat    = nsShape.Add("if-threat").ID()
+	idAnother     = nsShape.Add("another").ID()
+	idOwnTheme    = learn.NS("own-theme").ID()
+	idQuestion    = nsSig.Add("question").ID()
+	idHasQuestion = nsSig.Add("has-question").ID()
 )
 
-// valence returns the word-valence lexicon (valence.tsv), read once on first use.
-func valence() map[string]float32 {
-	valenceOnce.Do(func() {
-		valenceMap = make(map[string]float32, 7300)
-		sc := bufio.NewScanner(bytes.NewReader(valenceData))
-		for sc.Scan() {
-			line := sc.Text()
-			if strings.HasPrefix(line, "#") {
-				continue
+// builder collects features of one message.
+type builder struct {
+	d   *text.Doc
+	dst []learn.Feature
+}
+
+// add adds a feature read from tokens [i, j).
+func (b *builder) add(id uint32, i, j int) {
+	b.dst = append(b.dst, learn.Feature{ID: id, Val: 1, Start: int32(b.d.Tokens[i].Start), End: int32(b.d.Tokens[j-1].End)})
+}
+
+// addVal adds a feature with a value other than 1.
+func (b *builder) addVal(id uint32, v float32, i, j int) {
+	b.dst = append(b.dst, learn.Feature{ID: id, Val: v, Start: int32(b.d.Tokens[i].Start), End: int32(b.d.Tokens[j-1].End)})
+}
+
+// global adds a feature of the whole message, which no quote can show.
+func (b *builder) global(id uint32, v float32) {
+	b.dst = append(b.dst, learn.Feature{ID: id, Val: v, Start: -1, End: -1})
+}
+
+// scale multiplies the values of the features from index from on: a smaller value is a
+// stronger prior against the feature, since the model needs a larger weight to use it.
+func (b *builder) scale(from int, v float32) {
+	for i := from; i < len(b.dst); i++ {
+		b.dst[i].Val *= v
+	}
+}
+
+// words adds each word's stem (marked when negated) and each pair of stems side by side in a
+// clause. Tokens with skip set are left out. Stop words ("i", "the", "was") count only in
+// pairs: alone they say more about who writes where than about how the writer feels.
+func (b *builder) words(from, to int, skip []bool) {
+	d := b.d
+	stop := words().Stop
+	prev := -1
+	for i := from; i < to; i++ {
+		t := &d.Tokens[i]
+		if !t.IsWord() {
+			if t.Kind != text.Emoji {
+				prev = -1
 			}
-			word, num, ok := strings.Cut(line, "\t")
-			if v, err := strconv.ParseFloat(num, 32); ok && err == nil {
-				valenceMap[word] = float32(v)
+			continue
+		}
+		if skip != nil && skip[i] {
+			prev = -1
+			continue
+		}
+		stem := wordStem(t)
+		switch {
+		case stop[t.Norm] && !t.Negator:
+		case t.Neg:
+			b.add(nsNeg.Add(stem).ID(), i, i+1)
+		default:
+			b.add(nsWord.Add(stem).ID(), i, i+1)
+		}
+		if prev >= 0 && d.Tokens[prev].Clause == t.Clause {
+			b.add(nsPair.Add(wordStem(&d.Tokens[prev])).Add(stem).ID(), prev, i+1)
+		}
+		prev = i
+	}
+}
+
+// wordStem is the form a word is counted under: numbers by their shape, words by their stem.
+func wordStem(t *text.Token) string {
+	if t.Kind == text.Number {
+		return "<num>"
+	}
+	return text.Stem(t.Norm)
+}
+
+// toneFeatures is the evidence of the author's mood: words and pairs; the rated valence of the
+// words (VADER); the playbook's cues by kind; emoji; shouting, "!!", "??"; scare quotes;
+// rhetorical questions, accusations, orders; irony (praise words in a complaint); counted
+// repetition ("third time") and waiting ("55 minutes"); threats ("never … again", "if … I'll").
+func toneFeatures(d *text.Doc, lx *lexicon, dst []learn.Feature) []learn.Feature {
+	b := &builder{d: d, dst: dst}
+	b.words(0, len(d.Tokens), nil)
+	g := words()
+	lex := valence()
+	negative := false
+	praiseAt := -1
+	shouted := -1
+	for i := range d.Tokens {
+		t := &d.Tokens[i]
+		switch t.Kind {
+		case text.Word:
+			if t.Caps && len(t.Norm) >= 3 && !lx.acronyms[t.Norm] {
+				b.add(idShout, i, i+1)
+				switch {
+				case shouted < 0:
+					shouted = i
+				case shouted < i:
+					b.add(idShoutMany, shouted, i+1) // two words shouted: once per message
+					shouted = len(d.Tokens)
+				}
 			}
+			if t.Stretched {
+				b.add(idStretch, i, i+1)
+			}
+			if t.Quoted {
+				b.add(idQuoted, i, i+1)
+			}
+			if v, ok := lex[t.Norm]; ok {
+				if t.Neg {
+					v *= -0.74 // VADER's damping of a negated word
+				}
+				switch {
+				case v <= -2:
+					b.add(idLexNegHigh, i, i+1)
+					negative = true
+				case v < 0:
+					b.add(idLexNeg, i, i+1)
+					negative = negative || v <= -1
+				case v >= 1.5:
+					if praiseAt < 0 {
+						praiseAt = i
+					}
+					b.add(idLexPos, i, i+1)
+				case v > 0:
+					b.add(idLexPos, i, i+1)
+				}
+			}
+		case text.Emoji:
+			b.add(nsEmoji.Add(t.Norm).ID(), i, i+1)
+			if lx.emojiNeg[t.Norm] {
+				b.add(idEmojiNeg, i, i+1)
+				negative = true
+			}
+			if lx.emojiPos[t.Norm] {
+				b.add(idEmojiPos, i, i+1)
+			}
+		case text.Punct:
+			switch n := t.Norm; {
+			case strings.Contains(n, "!") && strings.Contains(n, "?"):
+				b.add(idMixed, i, i+1)
+			case strings.HasPrefix(n, "!!"):
+				b.add(idBangs, i, i+1)
+			case strings.HasPrefix(n, "??"):
+				b.add(idQueries, i, i+1)
+			case n == "...":
+				b.add(idDots, i, i+1)
+			}
+		}
+	}
+	lx.cues.Find(d, 0, len(d.Tokens), func(m text.Match) {
+		if m.End-m.First == 1 && d.Tokens[m.First].Neg {
+			b.add(nsCueNeg.Add(m.Label).ID(), m.First, m.End)
+			return
+		}
+		b.add(nsCue.Add(m.Label).ID(), m.First, m.End)
+		if m.Label != "calm" && m.Label != "sarcasm" {
+			negative = true
 		}
 	})
-	return valenceMap
+	lx.signal("problem").Find(d, 0, len(d.Tokens), func(m text.Match) {
+		b.add(nsSig.Add("problem").ID(), m.First, m.End)
+		negative = true
+	})
+	if negative {
+		if praiseAt >= 0 {
+			b.add(idIrony, praiseAt, praiseAt+1)
+		}
+		ironyFeatures(b, g)
+	}
+	sentenceFeatures(b, g)
+	countFeatures(b, g)
+	threatFeatures(b)
+	return b.dst
 }
 
-// Features of a text for the tone model: words and word pairs (words in the scope of a
-// negation are marked, so "not bad" is not "bad"), emoji codes, and the shape of the writing
-// (shouting, repeated "!!" or "??"). Each feature is hashed into modelBits bits; the trainer
-// (internal/train) and the runtime share this code, so they cannot drift apart.
-
-// modelBits is the size of the hashed feature space: 2^20 buckets keep collisions rare for a
-// vocabulary of a few hundred thousand words and pairs.
-const modelBits = 20
-
-const (
-	seedWord    uint32 = 0x9e3779b1
-	seedNegated uint32 = 0x85ebca77
-	seedPair    uint32 = 0xc2b2ae3d
-	seedEmoji   uint32 = 0x27d4eb2f
-	seedShape   uint32 = 0x165667b1
-	seedValence uint32 = 0x7feb352d
-)
-
-// Shape features.
-const (
-	shapeShout   = 1
-	shapeBangs   = 2
-	shapeQueries = 3
-	shapeBang    = 4
-	shapeQuery   = 5
-	shapeLong    = 6
-)
-
-// negators open a negation scope that lasts until punctuation or negationWindow words.
-var negators = map[string]bool{
-	"not": true, "no": true, "never": true, "none": true, "nobody": true, "nothing": true, "neither": true,
-	"nor": true, "cannot": true, "can't": true, "cant": true, "don't": true, "dont": true, "doesn't": true,
-	"doesnt": true, "didn't": true, "didnt": true, "isn't": true, "isnt": true, "aren't": true, "arent": true,
-	"wasn't": true, "wasnt": true, "weren't": true, "won't": true, "wont": true, "wouldn't": true,
-	"shouldn't": true, "couldn't": true, "haven't": true, "hasn't": true, "hadn't": true, "without": true,
-	"hardly": true, "ain't": true, "zero": true,
-}
-
-const negationWindow = 3
-
-// featureScratch holds the buffers one call of appendFeatures needs.
-type featureScratch struct {
-	word []byte
-}
-
-// appendFeatures appends the hashed features of t to dst and returns it.
-func appendFeatures(dst []uint32, t Text, sc *featureScratch) []uint32 {
-	s := t.Plain
-	lex := valence()
-	var prev uint32
-	havePrev := false
-	negLeft := 0
-	bangs, queries, longest := 0, 0, 0
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == '`' {
-			if end := strings.IndexByte(s[i+1:], '`'); end >= 0 {
-				i += end + 2 // code has no tone
-				havePrev = false
-				continue
+// ironyFeatures reads praise turned against its object, in a message that is otherwise
+// negative: a short sentence of praise words ("cool. very cool.", "GREAT."), "oh" or "wow"
+// with praise, "love that/how…", and thanks that close a complaint ("thanks so much").
+func ironyFeatures(b *builder, g *grammar) {
+	d := b.d
+	lastSent := len(d.Sents) - 1
+	var ws []int
+	for si, s := range d.Sents {
+		ws = ws[:0]
+		for k := s.First; k < s.End; k++ {
+			if d.Tokens[k].IsWord() {
+				ws = append(ws, k)
 			}
 		}
-		if !isWordRune(r) {
-			switch r {
-			case '!':
-				bangs++
-				if bangs == 2 {
-					dst = append(dst, hashShape(shapeBangs))
-				}
-			case '?':
-				queries++
-				if queries == 2 {
-					dst = append(dst, hashShape(shapeQueries))
-				}
-			}
-			if r == '.' || r == ',' || r == '!' || r == '?' || r == ';' || r == ':' || r == '\n' {
-				negLeft = 0
-				havePrev = false
-			}
-			if r != '!' {
-				bangs = 0
-			}
-			if r != '?' {
-				queries = 0
-			}
-			i += size
+		if len(ws) == 0 {
 			continue
 		}
-		bangs, queries = 0, 0
-		if skip := skipName(s, i); skip > i {
-			i = skip
-			continue
-		}
-		// A word: letters, digits and inner apostrophes.
-		sc.word = sc.word[:0]
-		upper, letters := 0, 0
-		j := i
-		for j < len(s) {
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if r == '\'' && j+size < len(s) {
-				if next, _ := utf8.DecodeRuneInString(s[j+size:]); unicode.IsLetter(next) {
-					sc.word = append(sc.word, '\'')
-					j += size
-					continue
+		praise, other := -1, 0
+		for _, k := range ws {
+			switch n := d.Tokens[k].Norm; {
+			case g.IronyPraise[n] && !d.Tokens[k].Neg:
+				if praise < 0 {
+					praise = k
 				}
+			case g.IronySoft[n]:
+			default:
+				other++
 			}
-			if !isWordRune(r) {
+		}
+		if praise >= 0 && other == 0 && len(ws) <= 5 {
+			b.add(idIronyShort, ws[0], ws[len(ws)-1]+1)
+		}
+		if first := d.Tokens[ws[0]].Norm; (first == "oh" || first == "wow" || first == "ah") && praise >= 0 {
+			b.add(idIronyOh, ws[0], praise+1)
+		}
+		for i, k := range ws {
+			if i+1 >= len(ws) {
 				break
 			}
-			if unicode.IsLetter(r) {
-				letters++
-				if unicode.IsUpper(r) {
-					upper++
+			next := d.Tokens[ws[i+1]].Norm
+			switch d.Tokens[k].Norm {
+			case "love", "loving", "gotta":
+				switch next {
+				case "that", "how", "it", "when", "the", "love":
+					b.add(idIronyLove, k, ws[i+1]+1)
+				}
+			case "thanks", "thank":
+				if si == lastSent && (next == "so" || next == "a" || next == "for") {
+					b.add(idIronyThanks, k, ws[i+1]+1)
 				}
 			}
-			if unicode.IsDigit(r) {
-				r = '0' // numbers matter by shape, not value
+		}
+	}
+}
+
+// sentenceFeatures reads how sentences open: a rhetorical question ("why is…?", "how come…?",
+// "where is…?") and an accusation ("you charged me twice", "you lost my bag").
+func sentenceFeatures(b *builder, g *grammar) {
+	d := b.d
+	for _, s := range d.Sents {
+		first := firstWord(d, s.First, s.End)
+		if first < 0 || !s.Question {
+			continue
+		}
+		w := d.Tokens[first].Norm
+		second := ""
+		if k := nextWord(d, first, s.End); k >= 0 {
+			second = d.Tokens[k].Norm
+		}
+		if w == "why" || w == "where" || w == "who" || w == "how" && (second == "come" || second == "is" || second == "hard" || second == "can" || second == "many" || second == "long") {
+			b.add(idRhetorical, first, min(s.End, first+2))
+		}
+	}
+	for i := range d.Tokens {
+		if !g.SecondPerson[d.Tokens[i].Norm] {
+			continue
+		}
+		for k := i + 1; k < min(i+3, len(d.Tokens)) && d.Tokens[k].Kind == text.Word; k++ {
+			if g.Harm[d.Tokens[k].Norm] {
+				b.add(idAccuse, i, k+1)
+				break
 			}
-			sc.word = utf8.AppendRune(sc.word, unicode.ToLower(r))
-			j += size
-		}
-		placeholder := i > 0 && s[i-1] == '[' && j < len(s) && s[j] == ']' // "[NAME]"
-		i = j
-		if letters >= 3 && upper == letters && !placeholder {
-			dst = append(dst, hashShape(shapeShout))
-		}
-		if len(sc.word) > longest {
-			longest = len(sc.word)
-		}
-		seed := seedWord
-		negated := negLeft > 0
-		if negated {
-			seed = seedNegated
-			negLeft--
-		}
-		if v, ok := lex[string(sc.word)]; ok {
-			dst = appendValence(dst, v, negated)
-		}
-		h := hashBytes(seed, sc.word)
-		dst = append(dst, h)
-		if havePrev {
-			dst = append(dst, mix(seedPair, prev, h))
-		}
-		prev, havePrev = h, true
-		if negators[string(sc.word)] {
-			negLeft = negationWindow
 		}
 	}
-	for _, e := range t.Emoji {
-		dst = append(dst, hashString(seedEmoji, e))
+}
+
+// countFeatures reads counted repetition ("third time", "4th ticket", "three emails") and
+// counted waiting ("55 minutes on hold", "THREE DAYS").
+func countFeatures(b *builder, g *grammar) {
+	d := b.d
+	for i := range d.Tokens {
+		t := &d.Tokens[i]
+		if !t.IsWord() {
+			continue
+		}
+		n := t.Norm
+		ordinal := g.Ordinal[n] || t.Kind == text.Number && (strings.HasSuffix(n, "nd") || strings.HasSuffix(n, "rd") || strings.HasSuffix(n, "th"))
+		count := g.Count[n] || t.Kind == text.Number
+		for k := i + 1; k < min(len(d.Tokens), i+3); k++ {
+			u := &d.Tokens[k]
+			if !u.IsWord() {
+				break
+			}
+			if ordinal && (g.Contact[u.Norm] || g.Duration[u.Norm]) || count && g.Contact[u.Norm] && !g.Duration[u.Norm] {
+				b.add(idRepeatN, i, k+1)
+				break
+			}
+			if count && g.Duration[u.Norm] {
+				b.add(idWaitN, i, k+1)
+				break
+			}
+		}
 	}
-	if s != "" && s[len(s)-1] == '!' {
-		dst = append(dst, hashShape(shapeBang))
+}
+
+// threatFeatures reads "never … again", a condition with a consequence ("if this isn't fixed by
+// Monday we'll move"), and "another <thing>" opening a sentence ("another outage").
+func threatFeatures(b *builder) {
+	d := b.d
+	for _, s := range d.Sents {
+		never, cond := -1, -1
+		first := firstWord(d, s.First, s.End)
+		for k := s.First; k < s.End; k++ {
+			t := &d.Tokens[k]
+			if !t.IsWord() {
+				continue
+			}
+			switch t.Norm {
+			case "never":
+				never = k
+			case "again":
+				if never >= 0 {
+					b.add(idNeverAgain, never, k+1)
+					never = -1
+				}
+			case "if", "unless":
+				cond = k
+			case "i'll", "we'll", "i'm", "we're", "will", "gonna", "going":
+				if cond >= 0 && k-cond > 2 {
+					b.add(idIfThreat, cond, k+1)
+					cond = -1
+				}
+			case "another":
+				if k == first || d.Tokens[k-1].Kind == text.Punct {
+					b.add(idAnother, k, min(k+2, s.End))
+				}
+			}
+		}
 	}
-	if s != "" && s[len(s)-1] == '?' {
-		dst = append(dst, hashShape(shapeQuery))
+}
+
+// firstWord returns the first word or number in tokens [i, j), or -1.
+func firstWord(d *text.Doc, i, j int) int {
+	for k := i; k < j; k++ {
+		if d.Tokens[k].IsWord() {
+			return k
+		}
+	}
+	return -1
+}
+
+// nextWord returns the next word after i before j, or -1 when punctuation comes first.
+func nextWord(d *text.Doc, i, j int) int {
+	for k := i + 1; k < j; k++ {
+		if d.Tokens[k].IsWord() {
+			return k
+		}
+		if d.Tokens[k].Kind == text.Punct {
+			return -1
+		}
+	}
+	return -1
+}
+
+// feelingTokens marks the tokens inside a cue of feeling (anger, frustration, sarcasm, calm…):
+// they say how the customer feels, not what the problem is about. Cues of persistence and
+// repetition describe the problem ("still broken") and are not marked.
+func feelingTokens(d *text.Doc, lx *lexicon, dst []bool) []bool {
+	dst = growBools(dst, len(d.Tokens))
+	lx.cues.Find(d, 0, len(d.Tokens), func(m text.Match) {
+		if m.Label == "persistence" || m.Label == "repetition" {
+			return
+		}
+		for k := m.First; k < m.End; k++ {
+			dst[k] = true
+		}
+	})
+	return dst
+}
+
+func growBools(b []bool, n int) []bool {
+	if cap(b) < n {
+		return make([]bool, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+// Theme features are scaled so the theme lists, a strong prior, need small weights and words
+// need large ones: a few hundred labelled messages cannot teach fourteen themes word by word.
+const (
+	themeWordValue = 0.25
+	themeOwnValue  = 8
+)
+
+// themeFeatures is what every theme model reads: words and pairs (without words of feeling)
+// and the hits of every theme list. Each theme's model adds its own list's hits (ownTheme).
+func themeFeatures(d *text.Doc, lx *lexicon, feel []bool, dst []learn.Feature) []learn.Feature {
+	b := &builder{d: d, dst: dst}
+	b.words(0, len(d.Tokens), feel)
+	b.scale(0, themeWordValue)
+	lx.themes.Find(d, 0, len(d.Tokens), func(m text.Match) {
+		for k := m.First; k < m.End; k++ {
+			if feel[k] {
+				return // "let down" is a feeling, not an outage
+			}
+		}
+		b.add(nsTheme.Add(m.Label).ID(), m.First, m.End)
+	})
+	return b.dst
+}
+
+// ownTheme appends, for one theme's model, a feature for each hit of that theme's own list: a
+// theme a team adds to its playbook is judged by the learned weight of "own list hit" alone.
+func ownTheme(fs []learn.Feature, theme string, dst []learn.Feature) []learn.Feature {
+	dst = append(dst[:0], fs...)
+	id := nsTheme.Add(theme).ID()
+	for _, f := range fs {
+		if f.ID == id {
+			dst = append(dst, learn.Feature{ID: idOwnTheme, Val: themeOwnValue, Start: f.Start, End: f.End})
+		}
 	}
 	return dst
 }
 
-// appendValence adds a word's prior valence: a feature for its rounded value and one per
-// point of negativity or positivity, so the model can weigh words it never saw in training.
-// A negated word counts for less and the other way ("not great" is mildly negative).
-func appendValence(dst []uint32, v float32, negated bool) []uint32 {
-	if negated {
-		v = -0.74 * v
+// questionFeatures is what an outcome question is read from: each sentence's first words
+// (separately for questions and statements), the words inside questions, and the signals
+// lists (outcome phrases in and out of questions, asks, problems).
+func questionFeatures(d *text.Doc, lx *lexicon, dst []learn.Feature) []learn.Feature {
+	b := &builder{d: d, dst: dst}
+	for _, s := range d.Sents {
+		first := firstWord(d, s.First, s.End)
+		if first < 0 {
+			continue
+		}
+		tag := "s"
+		if s.Question {
+			tag = "q"
+			b.add(idQuestion, first, s.End)
+			for k := s.First; k < s.End; k++ {
+				if d.Tokens[k].IsWord() {
+					b.add(nsQWord.Add(wordStem(&d.Tokens[k])).ID(), k, k+1)
+				}
+			}
+		}
+		w1 := d.Tokens[first].Norm
+		b.add(nsStart.Add(tag).Add(w1).ID(), first, first+1)
+		if k := nextWord(d, first, s.End); k >= 0 {
+			b.add(nsStart.Add(tag).Add(w1).Add(d.Tokens[k].Norm).ID(), first, k+1)
+		}
 	}
-	bucket := int(math.Round(float64(v)))
-	dst = append(dst, mix(seedValence, uint32(bucket+8), 0))
-	side := uint32(1)
-	if v < 0 {
-		side = 2
+	lx.signal("outcome").Find(d, 0, len(d.Tokens), func(m text.Match) {
+		name := "outcome"
+		if d.Sents[d.Tokens[m.First].Sent].Question {
+			name = "outcome-q"
+		}
+		b.add(nsSig.Add(name).ID(), m.First, m.End)
+	})
+	for _, name := range []string{"ask", "problem", "howto", "ping"} {
+		lx.signal(name).Find(d, 0, len(d.Tokens), func(m text.Match) { b.add(nsSig.Add(name).ID(), m.First, m.End) })
 	}
-	for range int(math.Round(math.Abs(float64(v)))) {
-		dst = append(dst, mix(seedValence, side, 1))
-	}
-	return dst
+	b.words(0, len(d.Tokens), nil)
+	return b.dst
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+// outcomePrior is what the outcome-question model knows before any example: an outcome phrase
+// in a question is evidence for one; a how-to question ("is there a way to…") and a ping
+// ("anyone there??") are evidence against.
+var outcomePrior = map[uint32]float64{nsSig.Add("outcome-q").ID(): 1, nsSig.Add("howto").ID(): -1.5, nsSig.Add("ping").ID(): -1.5}
 
-const mask = 1<<modelBits - 1
-
-// hashBytes is FNV-1a from a seed, folded into the feature space.
-func hashBytes(seed uint32, b []byte) uint32 {
-	h := 2166136261 ^ seed
-	for _, c := range b {
-		h ^= uint32(c)
-		h *= 16777619
+// praiseFeatures is what praise is read from: thanks and compliments by where they stand
+// (alone, opening, closing) and what follows them ("thanks for…", "thanks!"), sign-offs,
+// questions, problems and asks in the same message, and the tone features.
+func praiseFeatures(d *text.Doc, lx *lexicon, dst []learn.Feature) []learn.Feature {
+	b := &builder{d: d, dst: dst}
+	last := len(d.Sents) - 1
+	lx.signal("praise").Find(d, 0, len(d.Tokens), func(m text.Match) {
+		si := d.Tokens[m.First].Sent
+		pos := "mid"
+		switch {
+		case si == 0 && last == 0:
+			pos = "only"
+		case si == 0:
+			pos = "first"
+		case si == last:
+			pos = "last"
+		}
+		if d.Tokens[m.First].Neg {
+			pos = "negated"
+		}
+		b.add(nsPraise.Add(pos).ID(), m.First, m.End)
+		if k := nextWord(d, m.End-1, d.Sents[si].End); k >= 0 {
+			b.add(nsPraise.Add("then").Add(d.Tokens[k].Norm).ID(), m.First, k+1)
+		} else {
+			b.add(nsPraise.Add("then-end").ID(), m.First, m.End)
+		}
+	})
+	for _, name := range []string{"signoff", "problem", "ask"} {
+		lx.signal(name).Find(d, 0, len(d.Tokens), func(m text.Match) { b.add(nsSig.Add(name).ID(), m.First, m.End) })
 	}
-	return fold(h)
-}
-
-func hashString(seed uint32, s string) uint32 {
-	h := 2166136261 ^ seed
-	for i := 0; i < len(s); i++ {
-		h ^= uint32(s[i])
-		h *= 16777619
+	for _, s := range d.Sents {
+		if s.Question {
+			b.global(idHasQuestion, 1)
+			break
+		}
 	}
-	return fold(h)
+	return toneFeatures(d, lx, b.dst)
 }
-
-func hashShape(n uint32) uint32 { return fold((n + 1) * seedShape) }
-
-func mix(seed, a, b uint32) uint32 {
-	h := seed ^ a*0xcc9e2d51
-	h = (h<<15 | h>>17) ^ b*0x1b873593
-	h ^= h >> 16
-	h *= 0x85ebca6b
-	h ^= h >> 13
-	return fold(h)
-}
-
-func fold(h uint32) uint32 { return (h ^ h>>modelBits) & mask }
-
-// Features returns the hashed features of a Slack message, for the trainer.
-func Features(text string) []uint32 {
-	var sc featureScratch
-	return appendFeatures(nil, Clean(text), &sc)
-}
-
-// ModelBits is the width of the feature space, for the trainer.
-const ModelBits = modelBits

@@ -326,8 +326,11 @@ func cancelPledge(t *Thread, ts string, at time.Time) {
 }
 
 // needsReply reports a customer message that asks for an answer: a problem, a question, or
-// an upset customer. Thanks and praise alone do not.
+// an upset customer. Thanks and praise with no question do not.
 func needsReply(a Analysis, hasQuestion bool) bool {
+	if a.Praise && !a.Upset && !a.OutcomeQuestion && !hasQuestion {
+		return false
+	}
 	return len(a.Issues) > 0 || a.OutcomeQuestion || a.Upset || hasQuestion
 }
 

@@ -64,20 +64,12 @@ type PhrasesChange struct {
 	Remove []string `json:"remove"`
 }
 
-// UpsetOverride moves the tone judgement's thresholds and edits its cue lists.
+// UpsetOverride moves the line between calm and upset and edits the cue and emoji lists.
 type UpsetOverride struct {
-	Threshold          *float64               `json:"threshold"`
-	CueScale           *float64               `json:"cue_scale"`
-	ModelClip          *float64               `json:"model_clip"`
-	ModelOnlyThreshold *float64               `json:"model_only_threshold"`
-	Cues               map[string]CueOverride `json:"cues"`
-	Emoji              map[string]float64     `json:"emoji"`
-}
-
-// CueOverride changes one kind of cue.
-type CueOverride struct {
-	Weight *float64 `json:"weight"`
-	PhrasesChange
+	Threshold *float64                 `json:"threshold"`
+	Cues      map[string]PhrasesChange `json:"cues"`
+	Emoji     *PhrasesChange           `json:"emoji"`
+	EmojiCalm *PhrasesChange           `json:"emoji_calm"`
 }
 
 // Overridden reads a team's override file and returns the built-in playbook with it applied.
@@ -194,20 +186,17 @@ func (o *Override) apply(pb *Playbook) []error {
 			Phrases: map[string][]string{"match": x.Phrases}})
 	}
 	if u := o.Upset; u != nil {
-		set := func(dst *float64, v *float64) {
-			if v != nil {
-				*dst = *v
-			}
+		if u.Threshold != nil {
+			pb.Upset.Threshold = *u.Threshold
 		}
-		set(&pb.Upset.Threshold, u.Threshold)
-		set(&pb.Upset.CueScale, u.CueScale)
-		set(&pb.Upset.ModelClip, u.ModelClip)
-		set(&pb.Upset.ModelOnlyThreshold, u.ModelOnlyThreshold)
-		for e, w := range u.Emoji {
-			if pb.Upset.Emoji == nil {
-				pb.Upset.Emoji = map[string]float64{}
-			}
-			pb.Upset.Emoji[strings.Trim(e, ":")] = w
+		var e []error
+		if u.Emoji != nil {
+			pb.Upset.Emoji, e = u.Emoji.applyTo("upset.emoji", pb.Upset.Emoji)
+			errs = append(errs, e...)
+		}
+		if u.EmojiCalm != nil {
+			pb.Upset.EmojiCalm, e = u.EmojiCalm.applyTo("upset.emoji_calm", pb.Upset.EmojiCalm)
+			errs = append(errs, e...)
 		}
 		kinds := make([]string, 0, len(u.Cues))
 		for k := range u.Cues {
@@ -215,23 +204,16 @@ func (o *Override) apply(pb *Playbook) []error {
 		}
 		slices.Sort(kinds)
 		for _, kind := range kinds {
-			co := u.Cues[kind]
 			where := fmt.Sprintf("upset.cues[%q]", kind)
 			i := slices.IndexFunc(pb.Upset.Cues, func(g CueGroup) bool { return g.Kind == kind })
 			if i < 0 {
-				if co.Weight == nil {
-					errs = append(errs, fmt.Errorf("%s: a new kind of cue needs a weight", where))
-					continue
-				}
+				// A new kind of cue: the upset model has no weight for it, so it says nothing
+				// until the models are retrained with it. Adding to a built-in kind is what counts.
 				pb.Upset.Cues = append(pb.Upset.Cues, CueGroup{Kind: kind})
 				i = len(pb.Upset.Cues) - 1
 			}
 			g := &pb.Upset.Cues[i]
-			if co.Weight != nil {
-				g.Weight = *co.Weight
-			}
-			var e []error
-			g.Phrases, e = co.applyTo(where, g.Phrases)
+			g.Phrases, e = u.Cues[kind].applyTo(where, g.Phrases)
 			errs = append(errs, e...)
 		}
 	}
@@ -319,25 +301,19 @@ func PlaybookChanges(base, pb *Playbook) []string {
 		}
 	}
 	bu, u := base.Upset, pb.Upset
-	for _, f := range []struct {
-		name     string
-		was, now float64
-	}{{"threshold", bu.Threshold, u.Threshold}, {"cue_scale", bu.CueScale, u.CueScale}, {"model_clip", bu.ModelClip, u.ModelClip}, {"model_only_threshold", bu.ModelOnlyThreshold, u.ModelOnlyThreshold}} {
-		if f.was != f.now {
-			out = append(out, fmt.Sprintf("upset %s: %g (was %g)", f.name, f.now, f.was))
-		}
+	if bu.Threshold != u.Threshold {
+		out = append(out, fmt.Sprintf("upset threshold: %g (was %g)", u.Threshold, bu.Threshold))
 	}
 	for _, g := range u.Cues {
 		i := slices.IndexFunc(bu.Cues, func(x CueGroup) bool { return x.Kind == g.Kind })
 		if i < 0 {
-			out = append(out, fmt.Sprintf("upset cues %s: new, weight %g, %d phrase(s)", g.Kind, g.Weight, len(g.Phrases)))
+			out = append(out, fmt.Sprintf("upset cues %s: new, %d phrase(s)", g.Kind, len(g.Phrases)))
 			continue
-		}
-		if bu.Cues[i].Weight != g.Weight {
-			out = append(out, fmt.Sprintf("upset cues %s: weight %g (was %g)", g.Kind, g.Weight, bu.Cues[i].Weight))
 		}
 		out = append(out, listChanges("upset cues "+g.Kind, bu.Cues[i].Phrases, g.Phrases)...)
 	}
+	out = append(out, listChanges("upset emoji", bu.Emoji, u.Emoji)...)
+	out = append(out, listChanges("upset emoji_calm", bu.EmojiCalm, u.EmojiCalm)...)
 	themes := make([]string, 0, len(pb.Themes))
 	for t := range pb.Themes {
 		themes = append(themes, t)

@@ -10,7 +10,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
+
+	"github.com/deescalate/deescalate/coach/internal/text"
 )
 
 //go:embed playbook.json
@@ -19,19 +20,19 @@ var defaultPlaybook []byte
 // DefaultName is how errors name the built-in playbook.
 const DefaultName = "coach/playbook.json (built in)"
 
-// Playbook is the coaching rules as data: which rules run, their wording, and the phrase
-// lists and thresholds that tune the judgement. It is read once and never changed, so one
-// value is shared by every goroutine.
+// Playbook is the coaching rules as data: which rules run, their wording, and the phrase lists
+// the judgement reads. Phrase lists are features of the learned models, not verdicts: a team
+// that adds a cue or a theme changes what the models see, and the models' learned weights say
+// how much it counts. A playbook is read once and never changed, so one value is shared by
+// every goroutine.
 type Playbook struct {
 	Rules   []RuleText          `json:"rules"`
 	Upset   UpsetSignals        `json:"upset"`
 	Signals Signals             `json:"signals"`
 	Themes  map[string][]string `json:"themes"`
 
-	byID       map[string]*RuleText
-	vocab      *vocab
-	themeSets  map[string]*phraseSet
-	themeOrder []string
+	byID map[string]*RuleText
+	lx   *lexicon
 }
 
 // RuleText is the wording of one rule of PLAYBOOK.md.
@@ -51,54 +52,53 @@ type RuleText struct {
 	// Phrases are the rule's named phrase lists ("blame", "acknowledge" …).
 	Phrases map[string][]string `json:"phrases,omitempty"`
 
-	sets map[string]*phraseSet
+	sets map[string]*text.Phrases
 }
 
 // set returns one of the rule's compiled phrase lists (empty when the playbook has none).
-func (r *RuleText) set(name string) *phraseSet {
+func (r *RuleText) set(name string) *text.Phrases {
 	if ps := r.sets[name]; ps != nil {
 		return ps
 	}
-	return emptySet
+	return &text.Phrases{}
 }
 
-var emptySet = newPhraseSet(newVocab())
-
-// UpsetSignals tune the upset judgement: cue phrases by kind (each kind with a weight; calm
-// cues weigh against), emoji, the shape of the writing, and how much the tone model counts.
+// UpsetSignals are the phrase lists and the one knob of the upset judgement.
 type UpsetSignals struct {
-	Threshold   float64 `json:"threshold"`
-	ModelWeight float64 `json:"model_weight"`
-	CueScale    float64 `json:"cue_scale"`
-	// ModelClip bounds the model's log-odds; ModelOnlyThreshold is the log-odds the model alone
-	// must reach when no cue is present.
-	ModelClip          float64            `json:"model_clip"`
-	ModelOnlyThreshold float64            `json:"model_only_threshold"`
-	Cues               []CueGroup         `json:"cues"`
-	Emoji              map[string]float64 `json:"emoji"`
-	// EmojiCalm are laughter and warmth: they weigh against ("my diet is ruined 😂").
-	EmojiCalm      map[string]float64 `json:"emoji_calm"`
-	ShoutingWeight float64            `json:"shouting_weight"`
-	ExclaimWeight  float64            `json:"exclaim_weight"`
-	// Scare quotes around the company's own promise ("quick fix", "urgent") are sarcasm.
-	ScareQuoteWeight float64 `json:"scare_quote_weight"`
-	// ComplaintWeight is the weight of reproach without feeling words: an accusation, a
-	// rhetorical question about a problem, an order to do better.
-	ComplaintWeight float64 `json:"complaint_weight"`
-
-	ScareWords []string `json:"scare_words"`
-	Acronyms   []string `json:"acronyms"`
-
-	phrases    *phraseSet
-	acronyms   map[string]bool
-	scareWords map[string]bool
+	// Threshold moves the learned line between calm and upset, in log-odds: above 0 the coach
+	// calls fewer messages upset, below 0 more.
+	Threshold float64    `json:"threshold"`
+	Cues      []CueGroup `json:"cues"`
+	// Emoji and EmojiCalm name emoji (as Slack writes their codes, without colons) that read as
+	// upset and as calm or warm.
+	Emoji     []string `json:"emoji"`
+	EmojiCalm []string `json:"emoji_calm"`
+	// Acronyms are words written in capitals that are not shouting ("SSO", "API").
+	Acronyms []string `json:"acronyms"`
 }
 
-// CueGroup is a kind of cue (anger, persistence, sarcasm …) and its phrases.
+// CueGroup is a kind of cue (anger, persistence, sarcasm, calm …) and its phrases.
 type CueGroup struct {
 	Kind    string   `json:"kind"`
-	Weight  float64  `json:"weight"`
 	Phrases []string `json:"phrases"`
+}
+
+// Signals are the phrase lists behind the contract's other readings of a customer message:
+// what counts as a problem or an ask, an outcome question, praise, a sign-off, and the
+// generic words of support that name no problem ("ticket", "help").
+type Signals struct {
+	Problem []string `json:"problem"`
+	Ask     []string `json:"ask"`
+	Outcome []string `json:"outcome"`
+	Praise  []string `json:"praise"`
+	Signoff []string `json:"signoff"`
+	Generic []string `json:"generic"`
+	// Howto asks how to do something or whether it can be done ("is there a way to…", "how do
+	// I…"): a question about the product, not about an outcome.
+	Howto []string `json:"howto"`
+	// Ping checks someone is there ("hello??", "anyone there?"): a question about the
+	// conversation, not about an outcome.
+	Ping []string `json:"ping"`
 }
 
 // rulePhraseLists names the phrase lists each rule reads.
@@ -172,7 +172,7 @@ func describeJSONError(err error) error {
 
 func (pb *Playbook) prepare() error {
 	var errs []error
-	pb.vocab = newVocab()
+	lx := &lexicon{cues: &text.Phrases{}, signals: map[string]*text.Phrases{}, themes: &text.Phrases{}, rules: map[string]*text.Phrases{}}
 	pb.byID = make(map[string]*RuleText, len(pb.Rules))
 	for i := range pb.Rules {
 		r := &pb.Rules[i]
@@ -211,105 +211,131 @@ func (pb *Playbook) prepare() error {
 				errs = append(errs, fmt.Errorf("%s: field \"say[%d]\" is empty", where, j))
 			}
 		}
-		r.sets = map[string]*phraseSet{}
+		r.sets = map[string]*text.Phrases{}
 		if r.Kind != "" && len(r.Phrases["match"]) == 0 {
 			errs = append(errs, fmt.Errorf("%s: field \"phrases.match\" needs at least one phrase", where))
 		}
-		for name, list := range r.Phrases {
+		names := make([]string, 0, len(r.Phrases))
+		for name := range r.Phrases {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
 			if want := phraseListsOf(r); !slices.Contains(want, name) {
 				errs = append(errs, fmt.Errorf("%s: field \"phrases\": unknown list %q (this rule reads: %s)", where, name, strings.Join(want, ", ")))
 				continue
 			}
-			ps := newPhraseSet(pb.vocab)
-			for _, p := range list {
-				if err := checkPhrase(p); err != nil {
+			ps := &text.Phrases{}
+			for _, p := range r.Phrases[name] {
+				if err := ps.Add(p, name); err != nil {
 					errs = append(errs, fmt.Errorf("%s: field \"phrases.%s\": %q %v", where, name, p, err))
-					continue
 				}
-				ps.add(p, name, 1)
 			}
 			r.sets[name] = ps
+			if r.Kind == "" {
+				lx.rules[name] = ps // a rule turned off still lends its words to the others' models
+			}
 		}
 	}
 	u := &pb.Upset
 	if u.Threshold < -5 || u.Threshold > 5 {
 		errs = append(errs, fmt.Errorf("upset: field \"threshold\" (log-odds) must be in [-5, 5], got %g", u.Threshold))
 	}
-	if u.ModelClip <= 0 || u.ModelClip > 20 {
-		errs = append(errs, fmt.Errorf("upset: field \"model_clip\" must be in (0, 20], got %g", u.ModelClip))
-	}
-	if u.ModelOnlyThreshold < -5 || u.ModelOnlyThreshold > 10 {
-		errs = append(errs, fmt.Errorf("upset: field \"model_only_threshold\" (log-odds) must be in [-5, 10], got %g", u.ModelOnlyThreshold))
-	}
-	if u.CueScale <= 0 || u.CueScale > 10 {
-		errs = append(errs, fmt.Errorf("upset: field \"cue_scale\" must be in (0, 10], got %g", u.CueScale))
-	}
-	if u.ModelWeight < 0 || u.ModelWeight > 2 {
-		errs = append(errs, fmt.Errorf("upset: field \"model_weight\" must be in [0, 2], got %g", u.ModelWeight))
-	}
-	u.phrases = newPhraseSet(pb.vocab)
 	kinds := map[string]bool{}
 	for i, g := range u.Cues {
 		where := fmt.Sprintf("upset: cues[%d] (%s)", i, g.Kind)
 		switch {
 		case g.Kind == "":
 			errs = append(errs, fmt.Errorf("upset: cues[%d]: field \"kind\" is empty", i))
+		case !validThemeID(g.Kind):
+			errs = append(errs, fmt.Errorf("%s: field \"kind\": use lower-case words joined by '-'", where))
 		case kinds[g.Kind]:
 			errs = append(errs, fmt.Errorf("%s: field \"kind\": defined twice", where))
 		}
 		kinds[g.Kind] = true
-		if g.Weight < -1 || g.Weight > 1 || g.Weight == 0 {
-			errs = append(errs, fmt.Errorf("%s: field \"weight\" must be in [-1, 1] and not 0, got %g", where, g.Weight))
-		}
 		for _, p := range g.Phrases {
-			if err := checkPhrase(p); err != nil {
+			if err := lx.cues.Add(p, g.Kind); err != nil {
 				errs = append(errs, fmt.Errorf("%s: field \"phrases\": %q %v", where, p, err))
-				continue
 			}
-			u.phrases.add(p, g.Kind, g.Weight)
 		}
 	}
-	for e, w := range u.Emoji {
-		if w <= 0 || w > 1 {
-			errs = append(errs, fmt.Errorf("upset: field \"emoji\": weight of %q must be in (0, 1], got %g", e, w))
+	lx.emojiNeg, lx.emojiPos, lx.acronyms = lowerSet(u.Emoji, ":"), lowerSet(u.EmojiCalm, ":"), lowerSet(u.Acronyms, "")
+	for name, list := range map[string][]string{"problem": pb.Signals.Problem, "ask": pb.Signals.Ask, "outcome": pb.Signals.Outcome,
+		"praise": pb.Signals.Praise, "signoff": pb.Signals.Signoff, "generic": pb.Signals.Generic, "howto": pb.Signals.Howto, "ping": pb.Signals.Ping} {
+		ps := &text.Phrases{}
+		for _, p := range list {
+			if err := ps.Add(p, name); err != nil {
+				errs = append(errs, fmt.Errorf("signals: field %q: %q %v", name, p, err))
+			}
 		}
+		lx.signals[name] = ps
 	}
-	for e, w := range u.EmojiCalm {
-		if w <= 0 || w > 1 {
-			errs = append(errs, fmt.Errorf("upset: field \"emoji_calm\": weight of %q must be in (0, 1], got %g", e, w))
-		}
-	}
-	u.scareWords = make(map[string]bool, len(u.ScareWords))
-	for _, w := range u.ScareWords {
-		u.scareWords[strings.ToLower(w)] = true
-	}
-	u.acronyms = make(map[string]bool, len(u.Acronyms))
-	for _, a := range u.Acronyms {
-		u.acronyms[strings.ToLower(a)] = true
-	}
-	errs = append(errs, pb.Signals.prepare(pb.vocab)...)
-	errs = append(errs, pb.prepareThemes()...)
+	errs = append(errs, pb.prepareThemes(lx)...)
+	pb.lx = lx
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errors.Join(errs...)
 }
 
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+func lowerSet(list []string, trim string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, w := range list {
+		m[strings.ToLower(strings.Trim(w, trim))] = true
+	}
+	return m
+}
 
-// checkPhrase accepts phrases of plain lowercase words (and "*" for any one word): the
-// matcher compares words, so punctuation in a phrase could never match.
-func checkPhrase(p string) error {
-	if strings.TrimSpace(p) == "" {
-		return errors.New("is empty")
+// themeIDs is the default taxonomy, in order.
+var themeIDs = []string{"billing", "refund", "shipping", "account-access", "bug", "outage", "performance",
+	"data-loss", "cancellation", "pricing", "setup", "integration", "responsiveness", "feature-request"}
+
+func (pb *Playbook) prepareThemes(lx *lexicon) []error {
+	var errs []error
+	ids := make([]string, 0, len(pb.Themes))
+	for id := range pb.Themes {
+		ids = append(ids, id)
 	}
-	if p != strings.ToLower(p) {
-		return errors.New("must be lowercase")
+	// Known themes first in the documented order, then a team's own, alphabetically.
+	slices.SortFunc(ids, func(a, b string) int {
+		ia, ib := slices.Index(themeIDs, a), slices.Index(themeIDs, b)
+		switch {
+		case ia >= 0 && ib >= 0:
+			return ia - ib
+		case ia >= 0:
+			return -1
+		case ib >= 0:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	for _, id := range ids {
+		if !validThemeID(id) {
+			errs = append(errs, fmt.Errorf("themes: %q is not a theme id (lowercase words joined by '-')", id))
+			continue
+		}
+		for _, p := range pb.Themes[id] {
+			if err := lx.themes.Add(p, id); err != nil {
+				errs = append(errs, fmt.Errorf("themes: %s: %q %v", id, p, err))
+			}
+		}
+		lx.themeIDs = append(lx.themeIDs, id)
 	}
-	for _, r := range p {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == ' ' || r == '\'' || r == '*' || r == '-') {
-			return fmt.Errorf("holds %q: write words only", r)
+	return errs
+}
+
+func validThemeID(id string) bool {
+	if id == "" || len(id) > 40 || id[0] == '-' || id[len(id)-1] == '-' {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
 		}
 	}
-	return nil
+	return true
 }
+
+// checkPhrase accepts phrases of plain lowercase words (and "*" for any one word).
+func checkPhrase(p string) error { return text.CheckPhrase(p) }
 
 // Rule returns the wording of a rule, or nil when the playbook does not have it or disables it.
 func (pb *Playbook) Rule(id string) *RuleText {

@@ -23,8 +23,7 @@ func TestDefaultPlaybookLoads(t *testing.T) {
 
 // minimal is the smallest valid playbook, for tests that change one thing.
 const minimal = `{"rules": [{"id": "pause", "title": "T", "why": "w {cue}", "say": ["s"]}],
- "upset": {"threshold": 1, "model_weight": 1, "cue_scale": 3, "model_clip": 1, "model_only_threshold": 1,
-  "cues": [{"kind": "anger", "weight": 0.8, "phrases": ["furious"]}]},
+ "upset": {"threshold": 1, "cues": [{"kind": "anger", "phrases": ["furious"]}]},
  "signals": {}, "themes": {}}`
 
 func TestLoadPlaybookErrors(t *testing.T) {
@@ -75,8 +74,8 @@ func TestOverride(t *testing.T) {
 			"pause": {"title": "Breathe first", "say": ["We hear you, and we're on it."]},
 			"possible-first": {"phrases": {"refusal": {"add": ["out of scope"], "remove": ["i'm afraid"]}}}
 		},
-		"upset": {"cues": {"anger": {"add": ["steaming"]}, "politics": {"weight": 0.5, "add": ["unelected"]}}},
-		"themes": {"onboarding": {"add": ["kickoff call"]}, "pricing": {"remove": ["deal"]}}
+		"upset": {"cues": {"anger": {"add": ["steaming"]}, "politics": {"add": ["unelected"]}}},
+		"themes": {"onboarding": {"add": ["kickoff call"]}, "pricing": {"remove": ["coupon"]}}
 	}`))
 	if err != nil {
 		t.Fatal(err)
@@ -100,8 +99,14 @@ func TestOverride(t *testing.T) {
 	if slices.ContainsFunc(fs, func(f Finding) bool { return f.Rule == "possible-first" }) {
 		t.Error("a removed refusal phrase still fired")
 	}
-	if a := c.Analyze(Message{Text: "I am absolutely steaming about this invoice!!"}); !a.Upset {
-		t.Error("an added anger phrase did not count")
+	// The phrase is a feature of the upset model with the learned weight of its kind: the same
+	// message reads calm to the built-in coach and upset to the team's, quoting the new phrase.
+	msg := "I'm steaming. The invoice is wrong again."
+	if a := testCoach.Analyze(Message{Text: msg}); a.Upset {
+		t.Fatalf("the built-in coach already reads %q as upset; pick a calmer message", msg)
+	}
+	if a := c.Analyze(Message{Text: msg}); !a.Upset || !slices.ContainsFunc(a.Cues, func(q string) bool { return strings.Contains(q, "steaming") }) {
+		t.Errorf("an added anger phrase did not count: %+v", a)
 	}
 	if a := c.Analyze(Message{Text: "we need a kickoff call next week"}); !slices.Contains(a.Themes, "onboarding") {
 		t.Errorf("a team's own theme was not found: %q", a.Themes)
@@ -123,7 +128,7 @@ func TestOverrideErrorsNameFileRuleAndField(t *testing.T) {
 		{"removing what is not there", `{"rules": {"no-blame": {"phrases": {"blame": {"remove": ["as i once said"]}}}}}`,
 			[]string{`rules["no-blame"].phrases["blame"].remove`, `"as i once said" is not in the list`}},
 		{"bad phrase", `{"upset": {"cues": {"anger": {"add": ["GRR!"]}}}}`, []string{`upset.cues["anger"].add`, `"GRR!"`}},
-		{"new cue kind without weight", `{"upset": {"cues": {"politics": {"add": ["x"]}}}}`, []string{`upset.cues["politics"]`, "needs a weight"}},
+		{"an old weight", `{"upset": {"cues": {"anger": {"weight": 0.5, "add": ["x"]}}}}`, []string{`upset.cues["anger"]`, `"weight"`}},
 		{"empty why", `{"rules": {"pause": {"why": ""}}}`, []string{`rule "pause": field "why" is empty`}},
 		{"threshold out of range", `{"upset": {"threshold": 99}}`, []string{`upset: field "threshold"`}},
 		{"extra rule without kind", `{"extra": {"no-jargon": {"why": "x", "say": ["y"], "phrases": ["circle back"]}}}`, []string{`extra["no-jargon"]`, `"kind" is required`}},

@@ -3,8 +3,10 @@ package coach
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/deescalate/deescalate/coach/internal/learn"
+	"github.com/deescalate/deescalate/coach/internal/text"
 )
 
 // Reply is the customer message an agent's message answers, as the rules need it.
@@ -33,37 +35,23 @@ type Input struct {
 	Analysis *Analysis
 	ReplyTo  *Reply // nil when unknown
 
-	plain string
-	toks  []token
-	sents []sentence
-	text  *RuleText
+	d      *text.Doc
+	text   *RuleText
+	feats  []learn.Feature // the agent features, built once per message
+	models *Models
 }
 
 // ruleFuncs maps each rule id to its check.
 var ruleFuncs = map[string]func(in *Input) (Finding, bool){
 	"pause":               checkPause,
 	"chunk":               checkChunk,
-	"no-blame":            checkNoBlame,
-	"feelings-first":      checkFeelingsFirst,
+	"no-blame":            learnedCheck("no-blame"),
+	"feelings-first":      learnedCheck("feelings-first"),
+	"outcome-not-process": learnedCheck("outcome-not-process"),
+	"check-resolution":    learnedCheck("check-resolution"),
 	"overpromise":         checkOverpromise,
 	"possible-first":      checkPossibleFirst,
-	"outcome-not-process": checkOutcomeNotProcess,
 	"concrete-time":       checkConcreteTime,
-	"check-resolution":    checkCheckResolution,
-}
-
-// preamble reports a sentence that only opens a message: a greeting or thanks of a few words.
-func preamble(toks []token) bool {
-	if len(toks) == 0 || len(toks) > 8 {
-		return false
-	}
-	switch toks[0].word {
-	case "hi", "hello", "hey", "dear", "greetings", "thanks", "thank":
-		return true
-	case "good":
-		return len(toks) > 1 && (toks[1].word == "morning" || toks[1].word == "afternoon" || toks[1].word == "evening")
-	}
-	return false
 }
 
 // kindFuncs are the checks a team's own rules may use.
@@ -72,27 +60,27 @@ var kindFuncs = map[string]func(in *Input) (Finding, bool){
 	"customer-phrase": checkCustomerPhrase,
 }
 
-// checkAgentPhrase fires on an agent's reply holding one of the rule's phrases.
+// checkAgentPhrase fires on an agent's reply holding one of the rule's phrases, not negated.
 func checkAgentPhrase(in *Input) (Finding, bool) {
 	if !in.agent() {
 		return Finding{}, false
 	}
-	m, ok := in.firstMatch("match", 0, len(in.toks))
+	m, ok := in.firstMatch("match", 0, len(in.d.Tokens))
 	if !ok {
 		return Finding{}, false
 	}
-	return Finding{Cue: m.span(in.plain, in.toks)}, true
+	return Finding{Cue: in.d.Span(m.First, m.End)}, true
 }
 
-// checkCustomerPhrase fires on a customer's message holding one of the rule's phrases.
+// checkCustomerPhrase fires on a customer's message holding one of the rule's phrases. A
+// customer's words count even under a negation: "if this isn't fixed, my lawyer…".
 func checkCustomerPhrase(in *Input) (Finding, bool) {
 	if in.Role != RoleCustomer {
 		return Finding{}, false
 	}
-	// A customer's words count even under a negation: "if this isn't fixed, my lawyer…".
-	var found match
+	var found text.Match
 	ok := false
-	in.text.set("match").find(in.toks, func(m match) {
+	in.text.set("match").Find(in.d, 0, len(in.d.Tokens), func(m text.Match) {
 		if !ok {
 			found, ok = m, true
 		}
@@ -100,7 +88,7 @@ func checkCustomerPhrase(in *Input) (Finding, bool) {
 	if !ok {
 		return Finding{}, false
 	}
-	return Finding{Cue: found.span(in.plain, in.toks)}, true
+	return Finding{Cue: in.d.Span(found.First, found.End)}, true
 }
 
 type rule struct {
@@ -139,13 +127,16 @@ func (c *Coach) Rules() []Rule {
 // Review analyses a message and runs every rule on it: the customer-side rules on a
 // customer's message, the agent-side ones (given the message it answers) on an agent's.
 func (c *Coach) Review(m Message, replyTo *Reply) (Analysis, []Finding) {
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	a, t := c.analyze(m, sc)
-	in := &Input{Role: m.Role, Analysis: &a, ReplyTo: replyTo, plain: t.Plain, toks: sc.toks, sents: sc.sents}
+	r := readings.Get().(*reading)
+	defer readings.Put(r)
+	a := c.analyze(m, r)
+	in := &Input{Role: m.Role, Analysis: &a, ReplyTo: replyTo, d: r.d, models: c.models}
+	if m.Role == RoleAgent {
+		in.feats = agentFeatures(r.d, c.pb.lx, r.feats[:0])
+	}
 	var out []Finding
-	for _, r := range c.rules {
-		if f, ok := r.Check(in); ok {
+	for _, rl := range c.rules {
+		if f, ok := rl.Check(in); ok {
 			out = append(out, f)
 		}
 	}
@@ -168,19 +159,13 @@ func (c *Coach) Nudges(m Message, replyTo string) []string {
 	return ids
 }
 
-// checkPause fires on an upset customer, when there is a cue to show the agent: a verdict of
-// the tone model alone gives the nudge nothing to quote, and a nudge that cannot say why is
-// one agents learn to ignore.
+// checkPause fires on an upset customer and quotes the strongest cue.
 func checkPause(in *Input) (Finding, bool) {
 	a := in.Analysis
-	if in.Role == RoleAgent || !a.Upset || a.byModel {
+	if in.Role == RoleAgent || !a.Upset || len(a.Cues) == 0 {
 		return Finding{}, false
 	}
-	f := Finding{}
-	if len(a.Cues) > 0 {
-		f.Cue = a.Cues[0]
-	}
-	return f, true
+	return Finding{Cue: a.Cues[0]}, true
 }
 
 func checkChunk(in *Input) (Finding, bool) {
@@ -191,124 +176,112 @@ func checkChunk(in *Input) (Finding, bool) {
 	return Finding{Items: slices.Clone(a.Issues)}, true
 }
 
+// learnedCheck is the check of an agent-side rule decided by its model: the rule may fire
+// given the customer message answered (mayFire), and fires when the model's score passes its
+// cut; it quotes the words that added most to the score, or the reply's opening.
+func learnedCheck(id string) func(in *Input) (Finding, bool) {
+	return func(in *Input) (Finding, bool) {
+		if !in.agent() || in.ReplyTo == nil && id != "no-blame" || !mayFire(id, in.ReplyTo) {
+			return Finding{}, false
+		}
+		// A phrase listed as blame is blame, however the reply goes on ("I'm sorry. As I
+		// already said, …"): the list decides; the model reads the blame no list has.
+		if id == "no-blame" {
+			if m, ok := in.firstMatch("blame", 0, len(in.d.Tokens)); ok {
+				return Finding{Cue: in.d.Span(m.First, m.End)}, true
+			}
+		}
+		m := in.models.Agent[id]
+		if m == nil || !m.Yes(m.Score(in.feats)) {
+			return Finding{}, false
+		}
+		cue := ""
+		if qs := cues(in.d, m.Explain(in.feats), 1); len(qs) > 0 {
+			cue = qs[0]
+		}
+		if cue == "" || id == "feelings-first" {
+			// Feelings-first is about what the reply leads with: quote its opening.
+			cue = opening(in.d, 6)
+		}
+		return Finding{Cue: cue}, true
+	}
+}
+
 // firstMatch returns the first occurrence of a rule's phrase list in tokens [first, end) that
 // is not in the scope of a negation ("can't guarantee" is honest, not a guarantee).
-func (in *Input) firstMatch(list string, first, end int) (match, bool) {
-	var found match
+func (in *Input) firstMatch(list string, first, end int) (text.Match, bool) {
+	var found text.Match
 	ok := false
-	in.text.set(list).find(in.toks[first:end], func(m match) {
-		if ok || in.toks[first+m.first].negated {
+	in.text.set(list).Find(in.d, first, end, func(m text.Match) {
+		if ok || in.d.Tokens[m.First].Neg {
 			return
 		}
-		m.first += first
-		m.end += first
 		found, ok = m, true
 	})
 	return found, ok
 }
 
-func (in *Input) agent() bool { return in.Role == RoleAgent && len(in.toks) > 0 }
-
-func checkNoBlame(in *Input) (Finding, bool) {
-	if !in.agent() {
-		return Finding{}, false
-	}
-	m, ok := in.firstMatch("blame", 0, len(in.toks))
-	if !ok {
-		return Finding{}, false
-	}
-	return Finding{Cue: m.span(in.plain, in.toks)}, true
-}
+func (in *Input) agent() bool { return in.Role == RoleAgent && len(in.d.Tokens) > 0 }
 
 func checkOverpromise(in *Input) (Finding, bool) {
 	if !in.agent() {
 		return Finding{}, false
 	}
-	if m, ok := in.firstMatch("guarantee", 0, len(in.toks)); ok {
-		return Finding{Cue: m.span(in.plain, in.toks)}, true
+	if m, ok := in.firstMatch("guarantee", 0, len(in.d.Tokens)); ok {
+		return Finding{Cue: in.d.Span(m.First, m.End)}, true
 	}
-	// "100% fixed": the tokenizer drops the percent sign, so look for it in the text.
-	for _, form := range []string{"100%", "100 %", "100 percent"} {
-		if i := strings.Index(in.plain, form); i >= 0 && !negatedAt(in.toks, i) {
-			end := min(len(in.plain), i+len(form)+12)
-			return Finding{Cue: strings.TrimSpace(in.plain[i:wordEnd(in.plain, end)])}, true
+	// "100% fixed", "100 % sure": a number the tokenizer keeps apart from its sign.
+	d := in.d
+	for i := range d.Tokens {
+		t := &d.Tokens[i]
+		if t.Norm != "100" || t.Neg || i+1 >= len(d.Tokens) {
+			continue
+		}
+		if n := d.Tokens[i+1].Norm; n == "%" || n == "percent" {
+			end := min(len(d.Tokens), i+3)
+			if end > i+2 && !d.Tokens[i+2].IsWord() {
+				end = i + 2
+			}
+			return Finding{Cue: d.Span(i, end)}, true
 		}
 	}
 	return Finding{}, false
 }
 
-// negatedAt reports whether the token at byte offset i lies in a negation's scope.
-func negatedAt(toks []token, i int) bool {
-	for _, t := range toks {
-		if t.start >= i {
-			return t.negated
-		}
-	}
-	return false
-}
-
-func wordEnd(s string, i int) int {
-	for i < len(s) && s[i] != ' ' && s[i] != ',' && s[i] != '.' && s[i] != '!' {
-		i++
-	}
-	return i
-}
-
 func checkPossibleFirst(in *Input) (Finding, bool) {
-	if !in.agent() || len(in.sents) == 0 {
+	if !in.agent() {
 		return Finding{}, false
 	}
-	// The lead is the first sentence after a greeting or a thank-you ("Hello, …", "Thanks
-	// for writing in."), which only open the message.
-	lead := in.sents[0]
-	for i := 0; i+1 < len(in.sents) && i < 2 && preamble(in.toks[lead.first:lead.end]); i++ {
-		lead = in.sents[i+1]
+	ld := lead(in.d, words())
+	if ld < 0 {
+		return Finding{}, false
 	}
-	m, ok := in.firstMatch("refusal", lead.first, lead.end)
+	s := in.d.Sents[ld]
+	m, ok := in.firstMatch("refusal", s.First, s.End)
 	if !ok {
 		return Finding{}, false
 	}
-	return Finding{Cue: m.span(in.plain, in.toks)}, true
-}
-
-func checkFeelingsFirst(in *Input) (Finding, bool) {
-	if !in.agent() || in.ReplyTo == nil || !in.ReplyTo.Upset {
-		return Finding{}, false
-	}
-	if _, ok := in.firstMatch("acknowledge", 0, len(in.toks)); ok {
-		return Finding{}, false
-	}
-	return Finding{Cue: opening(in.plain, in.toks, 6)}, true
+	return Finding{Cue: in.d.Span(m.First, m.End)}, true
 }
 
 // opening quotes the first n words of a message.
-func opening(plain string, toks []token, n int) string {
-	if len(toks) == 0 {
+func opening(d *text.Doc, n int) string {
+	first := firstWord(d, 0, len(d.Tokens))
+	if first < 0 {
 		return ""
 	}
-	last := min(n, len(toks)) - 1
-	s := plain[toks[0].start:toks[last].end]
-	if last < len(toks)-1 {
+	end, words := first, 0
+	for end < len(d.Tokens) && words < n {
+		if d.Tokens[end].IsWord() {
+			words++
+		}
+		end++
+	}
+	s := d.Span(first, end)
+	if end < len(d.Tokens) {
 		s += "\u2026"
 	}
 	return s
-}
-
-func checkOutcomeNotProcess(in *Input) (Finding, bool) {
-	if !in.agent() || in.ReplyTo == nil || !in.ReplyTo.OutcomeQuestion {
-		return Finding{}, false
-	}
-	m, ok := in.firstMatch("process", 0, len(in.toks))
-	if !ok {
-		return Finding{}, false
-	}
-	if _, estimate := in.firstMatch("estimate", 0, len(in.toks)); estimate {
-		return Finding{}, false
-	}
-	if p := in.Analysis.Promise; p != nil && !p.Due.IsZero() {
-		return Finding{}, false
-	}
-	return Finding{Cue: m.span(in.plain, in.toks)}, true
 }
 
 func checkConcreteTime(in *Input) (Finding, bool) {
@@ -317,38 +290,6 @@ func checkConcreteTime(in *Input) (Finding, bool) {
 		return Finding{}, false
 	}
 	return Finding{Cue: p.Text}, true
-}
-
-func checkCheckResolution(in *Input) (Finding, bool) {
-	if !in.agent() || in.ReplyTo == nil || !in.ReplyTo.Upset || strings.Contains(in.plain, "?") {
-		return Finding{}, false
-	}
-	if _, asks := in.firstMatch("check", 0, len(in.toks)); asks {
-		return Finding{}, false
-	}
-	var found match
-	ok := false
-	in.text.set("resolution").find(in.toks, func(m match) {
-		if ok || in.toks[m.first].negated || future(in.toks, m.first) {
-			return
-		}
-		found, ok = m, true
-	})
-	if !ok {
-		return Finding{}, false
-	}
-	return Finding{Cue: found.span(in.plain, in.toks)}, true
-}
-
-// future reports a word announced rather than done: "will be fixed", "I'll reset", "to refund".
-func future(toks []token, i int) bool {
-	for k := max(0, i-3); k < i; k++ {
-		switch toks[k].word {
-		case "will", "i'll", "we'll", "to", "can", "could", "would", "should", "going", "gonna", "once", "when", "until":
-			return true
-		}
-	}
-	return false
 }
 
 // SuggestTime proposes a follow-up time an agent can keep, as words for a nudge: about two

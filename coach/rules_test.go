@@ -90,7 +90,7 @@ func TestQuotedCustomerTextInAnAgentReply(t *testing.T) {
 }
 
 func TestCustomerRules(t *testing.T) {
-	_, fs := testCoach.Review(Message{Text: "This is the THIRD time. Our invoices are wrong again, and half the team can't log in.", Role: RoleCustomer}, nil)
+	_, fs := testCoach.Review(Message{Text: "This is the THIRD time I'm writing!! 1) our invoices are wrong again 2) half the team can't log in", Role: RoleCustomer}, nil)
 	var ids []string
 	for _, f := range fs {
 		ids = append(ids, f.Rule)

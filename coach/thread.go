@@ -240,6 +240,12 @@ func (c *Coach) agentNudges(t *Thread, ev Event) (Analysis, []Nudge) {
 		}
 	}
 	a, findings := c.Review(Message{Text: ev.Text, Role: RoleAgent, Now: ev.At, Zone: ev.Zone}, reply)
+	if t.Customer == "" {
+		// Agents among themselves (an internal note, a thread no customer has written in):
+		// the agent-side rules judge answers to customers, so nothing to say. A dated promise
+		// still enters the ledger.
+		return a, nil
+	}
 	var out []Nudge
 	for _, f := range findings {
 		n := Nudge{Rule: f.Rule, To: ev.User, About: ev.TS, At: ev.At, Cue: shortCue(f.Cue)}

@@ -218,3 +218,24 @@ func TestObserveBoundsMemory(t *testing.T) {
 		t.Errorf("thread keeps %d messages, want at most %d", len(th.Messages), maxSeen)
 	}
 }
+
+// Agent-side rules judge answers to customers: agents talking among themselves earn no tips.
+func TestObserveAgentsAmongThemselves(t *testing.T) {
+	th := Thread{Channel: "CINT", TS: "200.1"}
+	th, _ = testCoach.Observe(th, Event{Kind: Posted, TS: "200.1", User: "ULEE", Role: RoleAgent, At: t0,
+		Text: "Sorry I can't make it to the data jam on Saturday", Zone: time.UTC})
+	th, ns := testCoach.Observe(th, Event{Kind: Posted, TS: "200.2", User: "UANA", Role: RoleAgent, At: t0.Add(time.Minute),
+		Text: "haha! yeah if we find that to be a risk factor i will let you know", Zone: time.UTC})
+	if len(ns) != 0 {
+		t.Errorf("agents among themselves got nudges: %+v", ns)
+	}
+	// The same reply to a customer is held to the rules.
+	th2 := Thread{Channel: "CACME", TS: "300.1"}
+	th2, _ = testCoach.Observe(th2, Event{Kind: Posted, TS: "300.1", User: "UCHRIS", Role: RoleCustomer, At: t0, Text: "Is the outage going to be fixed today?"})
+	_, ns = testCoach.Observe(th2, Event{Kind: Posted, TS: "300.2", User: "UANA", Role: RoleAgent, At: t0.Add(time.Minute),
+		Text: "I'll let you know.", Zone: time.UTC})
+	if len(ns) == 0 {
+		t.Error("a vague reply to a customer earned no nudge")
+	}
+	_ = th
+}

@@ -16,7 +16,7 @@ import (
 func TestAnalyzeFilter(t *testing.T) {
 	clearConfig(t)
 	in := strings.Join([]string{
-		`{"id": "c1", "text": "This is the THIRD time. Invoices wrong again, and half the team can't log in!!"}`,
+		`{"id": "c1", "text": "This is the THIRD time I'm writing!! 1) the invoices are wrong again 2) half the team can't log in"}`,
 		`not json at all`,
 		`{"id": "a1", "role": "agent", "text": "I'll get back to you by 3pm tomorrow.", "now": "2026-11-23T10:00:00-05:00", "tz": "America/New_York"}`,
 		`{"text": "no id"}`,

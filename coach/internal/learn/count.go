@@ -19,6 +19,9 @@ type CountOptions struct {
 	Rate   float64
 	Margin float64 // scores must clear ±Margin
 	Seed   uint64
+	// Prior gives features a starting weight: what is known before any example (a list item
+	// is usually a problem of its own). Examples move the weights from there.
+	Prior map[uint32]float64
 }
 
 // DefaultCountOptions suit a few hundred labelled messages.
@@ -64,6 +67,11 @@ func TrainCount(name string, groups []Group, o CountOptions) *Linear {
 	w := make([]float64, n+1)
 	sum := make([]float64, n+1) // for the average
 	bias := n
+	for id, v := range o.Prior {
+		if slot, ok := ix.slot[id]; ok {
+			w[slot] = v
+		}
+	}
 	steps := 0.0
 	score := func(slots []int32, vals []float64) float64 {
 		s := w[bias]

@@ -24,6 +24,9 @@ type Options struct {
 	// Balance weighs the classes so each counts as much as the other in total.
 	Balance bool
 	Seed    uint64 // the shuffle's seed
+	// Prior gives features a starting weight, what is known before any example: the penalties
+	// pull a weight towards its prior rather than towards 0, so examples move it from there.
+	Prior map[uint32]float64
 }
 
 // DefaultOptions suit a few thousand to a few hundred thousand short messages.
@@ -108,12 +111,18 @@ func trainFTRL(name string, ix *index, data []dense, o Options) *Linear {
 		posW = (pos + neg) / (2 * pos)
 		negW = (pos + neg) / (2 * neg)
 	}
+	prior := make([]float64, n+1)
+	for id, v := range o.Prior {
+		if slot, ok := ix.slot[id]; ok {
+			prior[slot] = v
+		}
+	}
 	weight := func(slot int, l1 float64) float64 {
 		zi := z[slot]
 		if math.Abs(zi) <= l1 {
-			return 0
+			return prior[slot]
 		}
-		return -(zi - math.Copysign(l1, zi)) / ((o.Beta+math.Sqrt(g2[slot]))/o.Alpha + o.L2)
+		return prior[slot] - (zi-math.Copysign(l1, zi))/((o.Beta+math.Sqrt(g2[slot]))/o.Alpha+o.L2)
 	}
 	order := make([]int, len(data))
 	for i := range order {
@@ -140,7 +149,7 @@ func trainFTRL(name string, ix *index, data []dense, o Options) *Linear {
 			g := (p - d.y) * cw
 			update := func(slot int, gi float64) {
 				sigma := (math.Sqrt(g2[slot]+gi*gi) - math.Sqrt(g2[slot])) / o.Alpha
-				z[slot] += gi - sigma*w[slot]
+				z[slot] += gi - sigma*(w[slot]-prior[slot])
 				g2[slot] += gi * gi
 			}
 			update(bias, g)

@@ -231,6 +231,12 @@ func clauses(toks []Token, sents []Sentence, dst []Clause) []Clause {
 					if t.Norm == "-" && t.Joined && i+1 < s.End && toks[i+1].Joined {
 						continue // "4471-229"-like joins are not dashes
 					}
+					if t.Norm == "," && leadWord(toks, start, i) {
+						// "First, the export…", "Also, the invoice…": the word opens the
+						// clause after the comma; it is not a clause of its own.
+						opener = start
+						continue
+					}
 					cut(i+1, -1, true)
 				}
 				continue
@@ -246,6 +252,23 @@ func clauses(toks []Token, sents []Sentence, dst []Clause) []Clause {
 		cut(s.End, -1, false)
 	}
 	return dst
+}
+
+// leads are words that, alone before a comma, open what follows: "First, …", "Also, …".
+var leads = map[string]bool{
+	"first": true, "firstly": true, "second": true, "secondly": true, "third": true, "thirdly": true,
+	"fourth": true, "fifth": true, "lastly": true, "finally": true, "also": true, "plus": true,
+	"separately": true, "additionally": true, "next": true, "then": true, "besides": true,
+	"furthermore": true, "moreover": true, "however": true, "meanwhile": true, "oh": true, "btw": true,
+}
+
+// leadWord reports a clause [i, j) that is one leading word: "First", "Also".
+func leadWord(toks []Token, i, j int) bool {
+	k := i
+	for k < j && toks[k].Kind == Punct {
+		k++
+	}
+	return k == j-1 && toks[k].Kind == Word && leads[toks[k].Norm]
 }
 
 func wordsIn(toks []Token, i, j int) bool {

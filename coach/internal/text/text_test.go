@@ -139,7 +139,7 @@ func TestSentencesAndClauses(t *testing.T) {
 			last = append(last, d.Phrase(c.First, c.End))
 		}
 	}
-	if want := []string{"Also", "the invoice is wrong", "and the SSO loops"}; !slices.Equal(last, want) {
+	if want := []string{"Also, the invoice is wrong", "and the SSO loops"}; !slices.Equal(last, want) {
 		t.Errorf("clauses of the last sentence = %q, want %q", last, want)
 	}
 }
