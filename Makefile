@@ -56,21 +56,28 @@ fuzz:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-# Retrain the tone model from the GoEmotions training split of the evaluation data into
-# coach/tone.model. Training is deterministic: make eval checks the committed file byte for byte.
+# Retrain every model of the coach from the training data into coach/models. Training is
+# deterministic: make eval checks the committed files byte for byte.
 model:
-	go run ./coach/internal/train -data "$(EVAL_DATA)/data/goemotions" -out coach/tone.model
+	go run ./coach/internal/train -shared "$(EVAL_DATA)" -out coach/models
 
-# The checks that need the evaluation data: the eval-tagged tests (the tone model rebuilt byte
-# for byte, drafts for every dev message, ...), then the scorer on every labelled set, each
-# figure held to its floor in testdata/eval/floors.json and shown beside its target.
+# The checks that need the evaluation data: the eval-tagged tests (every model rebuilt byte for
+# byte, drafts for every dev message, ...); then the judgement measured: the labelled dev sets
+# by 5-fold cross-validation (models trained without each fold judge it), every external set
+# with the shipped models; each figure held to its floor in testdata/eval/floors.json and shown
+# beside its target.
+CV = bin/eval
 eval: build
 	@test -f "$(EVAL_DATA)/eval/score.py" || { \
 	  echo "make eval needs the evaluation data beside the repository (looked in $(EVAL_DATA); set EVAL_DATA)"; exit 1; }
 	DEESCALATE_EVAL_DATA="$(EVAL_DATA)" go test -tags eval -count=1 ./...
-	python3 .ci/eval.py --data "$(EVAL_DATA)" --bin bin/deescalate --floors testdata/eval/floors.json
+	@mkdir -p $(CV)
+	go run ./coach/internal/train -shared "$(EVAL_DATA)" -cv 5 -predictions $(CV)/cv.jsonl -labels $(CV)/cv-labels.jsonl
+	python3 .ci/eval.py --data "$(EVAL_DATA)" --bin bin/deescalate --cv $(CV)/cv.jsonl --cv-labels $(CV)/cv-labels.jsonl --floors testdata/eval/floors.json
 
 # After a change that lifts the figures: rewrite the floors from what is measured now (read the
 # diff: a floor that goes down is ground lost).
 floors: build
-	python3 .ci/eval.py --data "$(EVAL_DATA)" --bin bin/deescalate --floors testdata/eval/floors.json --update
+	@mkdir -p $(CV)
+	go run ./coach/internal/train -shared "$(EVAL_DATA)" -cv 5 -predictions $(CV)/cv.jsonl -labels $(CV)/cv-labels.jsonl
+	python3 .ci/eval.py --data "$(EVAL_DATA)" --bin bin/deescalate --cv $(CV)/cv.jsonl --cv-labels $(CV)/cv-labels.jsonl --floors testdata/eval/floors.json --update

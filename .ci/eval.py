@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """The scoring half of `make eval`.
 
-usage: eval.py --data EVAL_DATA --bin BINARY --floors FLOORS.json [--update]
+usage: eval.py --data EVAL_DATA --bin BINARY --cv CV.jsonl --cv-labels LABELS.jsonl
+               --floors FLOORS.json [--update]
 
-Scores `BINARY analyze` with the evaluation's own scorer (EVAL_DATA/eval/score.py) on the
-labelled dev sets (EVAL_DATA/eval/dev/*.jsonl, targets eval/targets.json) and on each external
-set (EVAL_DATA/eval/external/NAME_*.jsonl, with its targets-NAME.json), plays the evaluation's
-scenarios with `BINARY simulate` (eval/check_scenario.py), and prints every figure beside its
-floor and the evaluation's target.
+Scores the judgement with the evaluation's own scorer (EVAL_DATA/eval/score.py): the labelled
+dev sets by cross-validation (CV.jsonl holds the analyses of LABELS.jsonl's lines, each by
+models trained without its fold: the trainer's -cv output; targets eval/targets.json), and
+`BINARY analyze` on each external set (EVAL_DATA/eval/external/NAME_*.jsonl, with its
+targets-NAME.json), which the models never saw. It plays the evaluation's scenarios with
+`BINARY simulate` (eval/check_scenario.py), and prints every figure beside its floor and the
+evaluation's target. The dev sets are never scored by the shipped models: those were trained
+on them.
 
 It fails when a figure is below its floor in FLOORS.json (the figures last measured, rounded
 down to the hundredth: a change may not lose ground), when a floored figure is not measured
@@ -26,9 +30,9 @@ import sys
 EPS = 1e-9
 
 
-def score(scorer, binary, files, targets):
+def score(scorer, command, files, targets):
     """Runs the scorer and returns its figures, or exits when it could not score."""
-    cmd = [sys.executable, scorer, "--cmd", binary + " analyze", "--targets", targets, "--json"] + files
+    cmd = [sys.executable, scorer, "--cmd", command, "--targets", targets, "--json"] + files
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = proc.stdout.split("\n", 1)[0]
     try:
@@ -37,13 +41,13 @@ def score(scorer, binary, files, targets):
         sys.exit("eval: the scorer failed (exit %d) on %s:\n%s%s" % (proc.returncode, " ".join(files), proc.stdout, proc.stderr))
 
 
-def sets(data):
-    """The labelled sets: (name, files, targets file)."""
+def sets(data, binary, cv, cv_labels):
+    """The labelled sets: (name, command, files, targets file)."""
     ev = os.path.join(data, "eval")
-    out = [("dev", sorted(glob.glob(os.path.join(ev, "dev", "*.jsonl"))), os.path.join(ev, "targets.json"))]
+    out = [("dev (5-fold cross-validation)", "cat " + cv, [cv_labels], os.path.join(ev, "targets.json"))]
     for t in sorted(glob.glob(os.path.join(ev, "external", "targets-*.json"))):
         name = os.path.basename(t)[len("targets-"):-len(".json")]
-        out.append((name, sorted(glob.glob(os.path.join(ev, "external", name + "_*.jsonl"))), t))
+        out.append((name, binary + " analyze", sorted(glob.glob(os.path.join(ev, "external", name + "_*.jsonl"))), t))
     return out
 
 
@@ -51,6 +55,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--bin", required=True)
+    ap.add_argument("--cv", required=True, help="the pooled cross-validated analyses of the dev sets")
+    ap.add_argument("--cv-labels", required=True, help="the dev lines they analyse, in the same order")
     ap.add_argument("--floors", required=True)
     ap.add_argument("--update", action="store_true", help="rewrite the floors from the figures measured")
     a = ap.parse_args()
@@ -63,18 +69,19 @@ def main():
     passed = failed = below_target = 0
     seen = set()
     measured = {}
-    for name, files, targets_file in sets(a.data):
+    for name, command, files, targets_file in sets(a.data, a.bin, a.cv, a.cv_labels):
         if not files:
             sys.exit("eval: no labelled files for the set %s" % name)
         with open(targets_file) as f:
             targets = json.load(f)
-        figures = score(scorer, a.bin, files, targets_file)
-        seen.add(name)
-        measured[name] = {k: math.floor(round(v * 100, 6)) / 100 for k, v in sorted(figures.items())}
-        rel = [os.path.relpath(p, a.data) for p in files]
+        figures = score(scorer, command, files, targets_file)
+        key = name.split(" ")[0]
+        seen.add(key)
+        measured[key] = {k: math.floor(round(v * 100, 6)) / 100 for k, v in sorted(figures.items())}
+        rel = [os.path.relpath(p, a.data) if p.startswith(a.data) else p for p in files]
         print("\n%s: %s" % (name, " ".join(rel)))
         print("  %-30s %7s %7s %7s" % ("figure", "score", "floor", "target"))
-        set_floors = floors.get(name, {})
+        set_floors = floors.get(key, {})
         for fig in sorted(figures):
             v, fl, tg = figures[fig], set_floors.get(fig), targets.get(fig)
             notes = []
