@@ -217,7 +217,7 @@ func (c *Coach) issues(r *reading) []string {
 			}
 			continue
 		}
-		starts[i] = c.models.Issues.Score(r.feats) > 0
+		starts[i] = ur.joinedNew || c.models.Issues.Score(r.feats) > 0
 	}
 	// What comes before a list introduces it ("two things:", "This is the third time!!"):
 	// the list is the inventory of problems.
@@ -237,10 +237,9 @@ func (c *Coach) issues(r *reading) []string {
 }
 
 // themes lists the complaint themes of a message, in the playbook's order. Themes describe
-// what a complaint or request is about, so a message that raises no problem and is only
-// thanks or praise has none.
+// what a complaint or request is about, so thanks or praise that raise no problem have none.
 func (c *Coach) themes(r *reading, a Analysis) []string {
-	if len(a.Issues) == 0 && !a.OutcomeQuestion && !a.Upset {
+	if a.Praise && len(a.Issues) == 0 && !a.OutcomeQuestion && !a.Upset {
 		return nil
 	}
 	lx := c.pb.lx

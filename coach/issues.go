@@ -49,13 +49,23 @@ type unitReader struct {
 	lx        *lexicon
 	g         *grammar
 	feel      []bool
+	cued      []bool // tokens inside any cue of the playbook
+	joinedNew bool   // the unit just read is a second problem joined to the first (see next)
 	announced bool
-	themes    map[string]bool
-	seen      map[string]bool
+	// saidSomething: a clause before this one said something (see "first-content").
+	saidSomething bool
+	themes        map[string]bool
+	seen          map[string]bool
 }
 
 func newUnitReader(d *text.Doc, lx *lexicon, feel []bool) *unitReader {
 	r := &unitReader{d: d, lx: lx, g: words(), feel: feel, themes: map[string]bool{}, seen: map[string]bool{}}
+	r.cued = make([]bool, len(d.Tokens))
+	lx.cues.Find(d, 0, len(d.Tokens), func(m text.Match) {
+		for k := m.First; k < m.End; k++ {
+			r.cued[k] = true
+		}
+	})
 	// "two things:", "a few questions": the writer counts their problems.
 	r.announced = announces(d, unit{0, len(d.Tokens)})
 	return r
@@ -76,9 +86,6 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	s := d.Sents[c.Sent]
 	f := func(name string) { r.feature(b, name, first) }
 	f("bias")
-	if index == 0 {
-		f("first-unit")
-	}
 	words := 0
 	for k := u.first; k < u.end; k++ {
 		if d.Tokens[k].IsWord() {
@@ -120,9 +127,9 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	}
 	if r.announced {
 		f("announced")
-		if announces(d, u) {
-			f("announcement") // "two things:" counts the problems; it is not one
-		}
+	}
+	if announces(d, u) {
+		f("announcement") // "two things:", "Quick question:" open the problems; they are not one
 	}
 	problems, asks, outcomes, praise := 0, 0, 0, 0
 	r.lx.signal("problem").Find(d, u.first, u.end, func(m text.Match) {
@@ -145,8 +152,20 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	if outcomes > 0 {
 		f("outcome")
 	}
+	// A clause that reports something put right ("she sorted our webhook retries", "it works
+	// now") tells of a problem that is over.
+	resolved := false
+	r.lx.rule("resolution").Find(d, u.first, u.end, func(m text.Match) {
+		resolved = resolved || !d.Tokens[m.First].Neg && !announced(d, m.First, g)
+	})
+	if resolved && problems == 0 && asks == 0 && !s.Question {
+		f("resolved")
+	}
 	if praise > 0 {
 		f("praise")
+		if problems == 0 && asks == 0 && !s.Question {
+			f("praise-only") // "Kudos to Ana, she sorted it in minutes": thanks, no problem
+		}
 	}
 	// The customer's own story: "I tried…", "we restarted…".
 	if w1 == "i" || w1 == "we" || w1 == "i've" || w1 == "we've" {
@@ -165,6 +184,16 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	if newTheme {
 		f("new-theme")
 	}
+	// A joining word, a subject of its own, a problem and a theme the message has not had: the
+	// textbook second problem ("…wrong again and half the team can't log in"). A linear model
+	// cannot make this conjunction itself.
+	r.joinedNew = false
+	if c.Opener >= 0 && newTheme && problems > 0 {
+		if k := nextWord(d, c.Opener, u.end); k >= 0 && g.Subject[d.Tokens[k].Norm] {
+			f("joined-new-problem")
+			r.joinedNew = r.saidSomething
+		}
+	}
 	if oldTheme {
 		f("old-theme")
 	}
@@ -174,7 +203,9 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 		if !t.IsWord() || g.Stop[t.Norm] || len(t.Norm) < 3 {
 			continue
 		}
-		if r.feel[k] {
+		if r.feel[k] || r.cued[k] {
+			// Words of a cue say how the customer feels or how long it has gone on ("third
+			// time", "still"), not what the problem is about.
 			feel++
 			continue
 		}
@@ -201,6 +232,12 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	}
 	if feel > 0 && content == 0 {
 		f("feeling-only")
+	}
+	// The first clause that says something: the problem a message opens with, after any
+	// greeting, exclamation or announcement ("Ugh.", "Wow.", "Quick question:").
+	if !r.saidSomething && content > 0 && !(g.Greeting[w1] && words <= 4) && !announces(d, u) && (problems > 0 || asks > 0 || s.Question || content >= 2 && praise == 0 && !resolved) {
+		f("first-content")
+		r.saidSomething = true
 	}
 	// Remember this unit for the ones after it.
 	r.lx.themes.Find(d, u.first, u.end, func(m text.Match) { r.themes[m.Label] = true })
@@ -237,8 +274,25 @@ func enumerated(d *text.Doc, u unit, g *grammar) bool {
 	return g.Enumerate[w] && w != "and" && (strings.HasSuffix(w, "ly") || comma) && hasWord(d, first+2, u.end)
 }
 
-// announces reports a unit that holds a count of problems: "two things", "a few questions".
+// announces reports a unit that holds a count of problems ("two things", "a few questions")
+// or opens what follows ("Quick question:", "One more thing:").
 func announces(d *text.Doc, u unit) bool {
+	if j := u.end - 1; j > u.first && d.Tokens[j].Kind == text.Punct && d.Tokens[j].Norm == ":" {
+		words := 0
+		topic := false
+		for k := u.first; k < j; k++ {
+			if d.Tokens[k].IsWord() {
+				words++
+				switch d.Tokens[k].Norm {
+				case "question", "questions", "thing", "things", "issue", "issues", "request", "requests", "problem", "problems", "q", "one", "update":
+					topic = true
+				}
+			}
+		}
+		if topic && words <= 4 {
+			return true
+		}
+	}
 	for i := u.first; i+1 < u.end; i++ {
 		switch d.Tokens[i].Norm {
 		case "two", "three", "four", "few", "couple", "several", "multiple", "2", "3", "4":

@@ -49,7 +49,7 @@ var unitPrior = map[string]float64{
 	"list-item": 2, "enumerate:first": 1.5, "enumerate:firstly": 1.5, "enumerate:second": 1.5, "enumerate:secondly": 1.5,
 	"enumerate:third": 1.5, "enumerate:thirdly": 1.5, "enumerate:finally": 1, "enumerate:lastly": 1, "enumerate:another": 1,
 	"enumerate:separately": 1.5, "enumerate:additionally": 1, "enumerate:also": 1, "enumerate:plus": 1,
-	"greeting": -2, "announcement": -2, "no-content": -2, "feeling-only": -1.5,
+	"greeting": -2, "announcement": -2, "no-content": -2, "feeling-only": -1.5, "joined-new-problem": 1.5, "praise-only": -2, "resolved": -1.5,
 }
 
 // innerFolds is how many folds choose the upset cut: the cut is where held-out support

@@ -242,10 +242,12 @@ func clauses(toks []Token, sents []Sentence, dst []Clause) []Clause {
 				continue
 			}
 			if t.Kind == Word && joiners[t.Norm] {
-				if wordsIn(toks, start, i) {
+				if contentIn(toks, start, i) {
 					cut(i, i, toks[i-1].Kind == Punct)
-				} else if opener < 0 {
-					opener = i // "- also …", ", and …": the clause already began
+				} else {
+					// "- also …", ", and …": the clause already began; of several joiners ("and
+					// separately…") the last says most.
+					opener = i
 				}
 			}
 		}
@@ -271,9 +273,11 @@ func leadWord(toks []Token, i, j int) bool {
 	return k == j-1 && toks[k].Kind == Word && leads[toks[k].Norm]
 }
 
-func wordsIn(toks []Token, i, j int) bool {
+// contentIn reports a clause [i, j) that holds a word other than joining words: ", and
+// separately the invoice…" is one clause, opened by two joiners.
+func contentIn(toks []Token, i, j int) bool {
 	for k := i; k < j; k++ {
-		if toks[k].IsWord() || toks[k].Kind == Code || toks[k].Kind == Name {
+		if t := &toks[k]; t.IsWord() && !joiners[t.Norm] || t.Kind == Code || t.Kind == Name {
 			return true
 		}
 	}
