@@ -177,7 +177,7 @@ func (b *Bot) llmDraft(ctx context.Context, c composed) (string, error) {
 		name = "there"
 	}
 	text = strings.ReplaceAll(text, coach.CustomerToken, name)
-	if err := b.coach.CheckDraft(c.req, text); err != nil {
+	if err := b.coach.CheckDraft(c.req, c.draft, text); err != nil {
 		return "", fmt.Errorf("the model's draft was refused: %w", err)
 	}
 	return text, nil
@@ -200,12 +200,11 @@ func draftModal(src draftSource, c composed, model string) slack.ModalViewReques
 	} else {
 		intro += ": copy it into your reply."
 	}
-	var notes []string
-	if c.draft.Estimate {
-		notes = append(notes, ":pencil2: Replace "+coach.EstimateSlot+" with your best estimate, even a range.")
+	notes := slotNotes(c.draft.Slots)
+	if !c.draft.FollowUp.IsZero() {
+		notes = append(notes, ":alarm_clock: It promises an update by "+coach.When(c.draft.FollowUp, c.req.Now, c.req.Zone, false)+
+			" in your time; once posted, I'll remind you before then.")
 	}
-	notes = append(notes, ":alarm_clock: It promises an update by "+coach.When(c.draft.FollowUp, c.req.Now, c.req.Zone, false)+
-		" in your time; once posted, I'll remind you before then.")
 	if model != "" {
 		notes = append(notes, ":sparkles: Written with "+model+" and checked against the playbook.")
 	}
@@ -274,6 +273,27 @@ func (b *Bot) onDraftOpen(ctx context.Context, cb slack.InteractionCallback, a *
 	return b.openDraft(ctx, cb.TriggerID, cb.User.ID, src)
 }
 
+// slotNotes tells the agent what to fill in before a draft can go: each kind of slot once.
+func slotNotes(slots []string) []string {
+	var notes []string
+	seen := map[string]bool{}
+	for _, s := range slots {
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		switch s {
+		case coach.EstimateSlot:
+			notes = append(notes, ":pencil2: Replace "+s+" with your best estimate, even a range.")
+		case coach.AnswerSlot:
+			notes = append(notes, ":pencil2: Write your answer where it says "+s+".")
+		default:
+			notes = append(notes, ":pencil2: Fill in "+s+".")
+		}
+	}
+	return notes
+}
+
 // draftProblem checks a submitted draft before the modal closes; "" when it can be posted.
 func draftProblem(cb slack.InteractionCallback) (field, text, problem string) {
 	for bid, vals := range cb.View.State.Values {
@@ -284,8 +304,12 @@ func draftProblem(cb slack.InteractionCallback) (field, text, problem string) {
 	switch {
 	case text == "":
 		return field, "", "Write a reply first."
-	case strings.Contains(text, coach.EstimateSlot):
-		return field, text, "Replace " + coach.EstimateSlot + " with your estimate (a range is fine), or take that sentence out."
+	case len(coach.Slots(text)) > 0:
+		slot := coach.Slots(text)[0]
+		if slot == coach.EstimateSlot {
+			return field, text, "Replace " + slot + " with your estimate (a range is fine), or take that sentence out."
+		}
+		return field, text, "Replace " + slot + " with what only you know, or take that sentence out."
 	case len(text) > coach.MaxDraft:
 		return field, text, fmt.Sprintf("Keep it under %d characters.", coach.MaxDraft)
 	}
@@ -368,9 +392,9 @@ func (b *Bot) answerDraft(ctx context.Context, responseURL string, replace bool,
 		els = append(els, slack.NewButtonBlockElement(actionDraftTone+string(t), s.encode(), slack.NewTextBlockObject(slack.PlainTextType, label, false, false)))
 	}
 	blocks = append(blocks, slack.NewActionBlock("draft_actions", els...))
-	if c.draft.Estimate {
+	if notes := slotNotes(c.draft.Slots); len(notes) > 0 {
 		blocks = append(blocks, slack.NewContextBlock("draft_notes", slack.NewTextBlockObject(slack.MarkdownType,
-			":pencil2: Replace "+coach.EstimateSlot+" with your best estimate before you send it.", false, false)))
+			strings.Join(notes, "\n"), false, false)))
 	}
 	return b.answer(ctx, responseURL, replace, blocks, "Your draft reply")
 }

@@ -282,7 +282,8 @@ func completion(text string) func(w http.ResponseWriter) {
 // passes the rules replaces it, one that fails them, errors or comes too late does not. The
 // model sees no e-mail address and no name, and the logs hold no message text.
 func TestDraftWithLLM(t *testing.T) {
-	good := "Hi {customer}, I'm really sorry you've had to chase this, that's frustrating.\n\nLet's get it sorted together: I'm checking the invoices now. I'll update you by 3pm today.\n\nIs there anything else I should look at?"
+	good := "Hi {customer}, I'm really sorry you've had to chase this, that's frustrating.\n\nLet's get the invoice to you together. I'll update you by 3pm today.\n\nIs there anything else I should look at?"
+	claims := "Hi {customer}, I'm really sorry you've had to chase this, that's frustrating.\n\nI'm checking the invoices now. I'll update you by 3pm today.\n\nIs there anything else I should look at?"
 	cases := []struct {
 		name    string
 		answer  func(w http.ResponseWriter)
@@ -292,6 +293,7 @@ func TestDraftWithLLM(t *testing.T) {
 	}{
 		{"good", completion(good), false, true, ""},
 		{"breaks a rule", completion("Unfortunately we can't do that. As I already said, check your settings."), false, false, "earns nudges"},
+		{"claims what the agent has not done", completion(claims), false, false, "asserts"},
 		{"server error", func(w http.ResponseWriter) { http.Error(w, `{"error":{"message":"boom","type":"server_error"}}`, 500) }, false, false, "HTTP 500"},
 		{"too slow", completion(good), true, false, "no answer within"},
 	}
@@ -364,3 +366,36 @@ func fmtFields(m map[string]any) string {
 }
 
 var _ = bot.Config{}
+
+// TestDraftWithAnAnswerSlotIsNotPosted: a question the customer asked is answered by the agent,
+// not the draft: the slot stays until they fill it in.
+func TestDraftWithAnAnswerSlotIsNotPosted(t *testing.T) {
+	clk := &clock{t: t0}
+	h := start(t, scheduled(clk), 1)
+	upsetThread(h, "Do you support SAML single sign-on on the Team plan?")
+	shortcut(t, h, ana, draftAngry)
+	open, _ := lastCall(h, isModal)
+	bid, text := draftField(open)
+	if !strings.Contains(text, "[your answer]") || strings.Contains(strings.ToLower(text), "sorry") {
+		t.Fatalf("a calm question is not answered with a slot, or is apologised to:\n%s", text)
+	}
+	ack := pressButton(t, h, ana, "draft_text", "")
+	var resp struct {
+		Action string            `json:"response_action"`
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal(ack, &resp); err != nil || resp.Action != "errors" || !strings.Contains(resp.Errors[bid], "[your answer]") {
+		t.Fatalf("ack = %s, want an error on %s", ack, bid)
+	}
+	if _, posted := lastCall(h, func(c fakeslack.Call) bool { return c.Method == "chat.postMessage" && c.Channel == support }); posted {
+		t.Fatal("a draft with an answer slot was posted")
+	}
+	h.confirmed++
+	filled := strings.ReplaceAll(text, "[your answer]", "yes, on every plan")
+	if ack := pressButton(t, h, ana, "draft_text", filled); len(ack) != 0 && string(ack) != "null" {
+		t.Fatalf("ack of a filled-in draft = %s", ack)
+	}
+	if p, ok := lastCall(h, func(c fakeslack.Call) bool { return c.Method == "chat.postMessage" && c.Channel == support }); !ok || p.Text != filled {
+		t.Errorf("posted %q, want the agent's text", p.Text)
+	}
+}

@@ -3,12 +3,13 @@ package coach
 import (
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/deescalate/deescalate/coach/internal/text"
 )
 
 // Tone is the register of a draft.
@@ -51,20 +52,50 @@ type DraftRequest struct {
 	Thread       *Thread // what the bot remembers of the conversation; nil when nothing
 }
 
+// DraftKind is what a customer's message calls for.
+type DraftKind string
+
+// The kinds of message a draft answers.
+const (
+	// KindThanks: thanks or praise, nothing to work on. A short warm reply: no apology, no plan,
+	// no follow-up time, no question back.
+	KindThanks DraftKind = "thanks"
+	// KindQuestion: calm questions and nothing broken. An answer slot per question.
+	KindQuestion DraftKind = "question"
+	// KindProblem: a calm problem or request. Thanks, the problems mirrored, what we can do, a
+	// follow-up time, a check question; no apology.
+	KindProblem DraftKind = "problem"
+	// KindUpset: an upset customer. Their feeling named first, then the same path.
+	KindUpset DraftKind = "upset"
+)
+
 // Draft is a reply an agent can edit and send.
 type Draft struct {
-	Text     string
-	Tone     Tone
-	FollowUp time.Time // the moment the draft promises the next update
-	Estimate bool      // the draft holds EstimateSlot for the agent to fill in
+	Text string
+	Tone Tone
+	Kind DraftKind
+	// FollowUp is the moment the draft promises the next update; zero when it promises none
+	// (thanks, or questions the agent answers on the spot).
+	FollowUp time.Time
+	// Slots are what the agent must write before the draft can go: EstimateSlot when they asked
+	// "when?", AnswerSlot per question asked. The modal will not post a draft that holds one.
+	Slots    []string
+	Estimate bool // the draft holds EstimateSlot
+	// Problems is how many problems the draft says back, one line each; Unsaid how many it
+	// leaves out because their words, turned around, would earn the agent a tip and no theme
+	// names them.
+	Problems, Unsaid int
 }
 
-// Draft writes a reply that follows the playbook's path: name the feeling, mirror the facts
-// (one line per problem when there are several), say what we can do in partner language, leave
-// a slot for an estimate when they asked "when?", commit to a follow-up time the agent can keep
-// and end on a check question. The same request always gives the same draft; different
-// messages get differently worded ones. Every draft passes the coach's own rules: if the
-// mirrored words would earn a nudge, the draft falls back to naming the problems by theme.
+// Draft writes a reply that fits the customer's message. An upset customer hears their
+// feeling named first; every problem the analysis found is said back, one line each, in the
+// customer's own words turned around ("my invoice" → "your invoice"); what we can do follows
+// in partner words, matched to the themes raised; "when?" gets an estimate slot and a direct
+// question an answer slot; a follow-up time the agent can keep; a check question. Thanks get a
+// short warm reply and nothing else. The draft commits the agent only to what posting it
+// commits them to: it asserts nothing they are doing or have done (see Claims), and passes
+// every agent-side rule. The same request always gives the same draft; different messages get
+// differently worded ones.
 func (c *Coach) Draft(r DraftRequest) Draft {
 	if r.Zone == nil {
 		r.Zone = time.UTC
@@ -76,22 +107,353 @@ func (c *Coach) Draft(r DraftRequest) Draft {
 		r.Tone = ToneWarm
 	}
 	a := c.Analyze(Message{Text: r.Text, Role: RoleCustomer, Now: r.Now, Zone: r.CustomerZone})
-	d := Draft{Tone: r.Tone, FollowUp: followUpAt(r)}
-	reply := &Reply{Upset: a.Upset || threadUpset(r.Thread), OutcomeQuestion: a.OutcomeQuestion}
-	for _, mirror := range []bool{true, false} {
-		d.Text, d.Estimate = c.compose(r, a, d.FollowUp, mirror)
-		if len(c.DraftFindings(d.Text, reply, r.Now, r.Zone)) == 0 {
-			break
+	p := c.plan(r, a)
+	reply := &Reply{Upset: p.upset, OutcomeQuestion: a.OutcomeQuestion}
+	// Mirroring says the customer's words back; a problem whose words would earn the agent a
+	// tip once turned around ("because I logged in" → "because you logged in"), or would
+	// concede what the agent has not checked ("you've charged me twice" → "we've charged you
+	// twice"), is named by its theme instead, or left unsaid when it has none.
+	usable := func(text string) bool {
+		return len(c.DraftFindings(text, reply, r.Now, r.Zone)) == 0 && len(Claims(text)) == 0
+	}
+	d := p.compose(r, a, nil)
+	if usable(d.Text) {
+		return d
+	}
+	unsafe := make([]bool, len(a.Issues))
+	for i, is := range a.Issues {
+		if m := turn(is, p.acronyms); m != "" && !usable(m) {
+			unsafe[i] = true
 		}
 	}
-	return d
+	d = p.compose(r, a, unsafe)
+	if usable(d.Text) {
+		return d
+	}
+	all := make([]bool, len(a.Issues))
+	for i := range all {
+		all[i] = true
+	}
+	return p.compose(r, a, all)
 }
 
 // DraftFindings runs the agent-side rules on a reply to a customer message as the bot would
-// once it is posted; a usable draft has none. A follow-up promise with no time counts too.
+// once it is posted; a usable draft has none.
 func (c *Coach) DraftFindings(text string, replyTo *Reply, now time.Time, zone *time.Location) []Finding {
 	_, findings := c.Review(Message{Text: text, Role: RoleAgent, Now: now, Zone: zone}, replyTo)
 	return findings
+}
+
+// draftPlan is what a draft will say, decided from the analysis before any wording.
+type draftPlan struct {
+	kind      DraftKind
+	upset     bool
+	praised   bool // thanks or praise beside the problems
+	repeated  bool // the customer has had to come back
+	leaving   bool // talking of cancelling
+	shouting  bool // capitals, "!!": no cheery greeting
+	followUp  bool
+	check     bool
+	questions []question // direct questions, each with the slot that answers it
+	offer     string     // the theme the offer speaks to; "" for none in particular
+	acronyms  map[string]bool
+}
+
+// question is a direct question of the customer's, as the draft asks it back.
+type question struct {
+	text    string // the question, turned around ("whether you can pay by invoice")
+	outcome bool   // "when?", "how long?": the estimate answers it
+	issue   int    // the issue it is, or -1
+}
+
+func (c *Coach) plan(r DraftRequest, a Analysis) draftPlan {
+	d := text.Parse(r.Text)
+	p := draftPlan{upset: a.Upset || threadUpset(r.Thread), praised: a.Praise, leaving: slices.Contains(a.Themes, "cancellation"), acronyms: c.pb.lx.acronyms}
+	for i := range d.Tokens {
+		t := &d.Tokens[i]
+		if t.Caps && len(t.Norm) >= 3 && !c.pb.lx.acronyms[t.Norm] || t.Kind == text.Punct && len(t.Norm) >= 2 && (t.Norm[0] == '!' || t.Norm[0] == '?') && p.upset {
+			p.shouting = true
+		}
+	}
+	p.repeated = p.upset && repeated(a, r.Thread)
+	p.questions = c.questions(d, a)
+	// A problem is an issue that is not a question and names something wrong or asks for
+	// something: "the dashboard loads instantly now" beside thanks is none.
+	problems := 0
+	lx := c.pb.lx
+	for i, is := range a.Issues {
+		if slices.ContainsFunc(p.questions, func(q question) bool { return q.issue == i }) {
+			continue
+		}
+		id := text.Parse(is)
+		if !a.Praise || lx.signal("problem").Has(id, 0, len(id.Tokens)) || lx.signal("ask").Has(id, 0, len(id.Tokens)) {
+			problems++
+		}
+	}
+	switch {
+	case p.upset:
+		p.kind = KindUpset
+	case problems > 0:
+		p.kind = KindProblem
+	case len(p.questions) > 0 || a.OutcomeQuestion:
+		p.kind = KindQuestion
+	case a.Praise:
+		p.kind = KindThanks
+	default:
+		p.kind = KindProblem
+	}
+	p.followUp = p.kind == KindUpset || p.kind == KindProblem || a.OutcomeQuestion
+	p.check = p.kind != KindThanks
+	if p.kind == KindUpset || p.kind == KindProblem {
+		p.offer = offerFor(a.Themes)
+	}
+	return p
+}
+
+// questions lists the customer's direct questions: each issue that is a question, and each
+// question sentence no issue holds ("Who do I talk to?").
+func (c *Coach) questions(d *text.Doc, a Analysis) []question {
+	outcome := c.pb.lx.signal("outcome")
+	var out []question
+	for i, is := range a.Issues {
+		if !strings.HasSuffix(is, "?") {
+			continue
+		}
+		q := question{text: is, issue: i}
+		id := text.Parse(is)
+		q.outcome = a.OutcomeQuestion && outcome.Has(id, 0, len(id.Tokens))
+		out = append(out, q)
+	}
+	for _, s := range d.Sents {
+		if !s.Question {
+			continue
+		}
+		sq := d.Phrase(s.First, s.End)
+		if sq == "" || slices.ContainsFunc(a.Issues, func(is string) bool {
+			return strings.Contains(is, strings.TrimRight(sq, "?!")) || strings.Contains(sq, strings.TrimRight(is, "?!"))
+		}) {
+			continue
+		}
+		q := question{text: sq, issue: -1, outcome: a.OutcomeQuestion && outcome.Has(d, s.First, s.End)}
+		out = append(out, q)
+	}
+	return out
+}
+
+// compose writes the draft; the problems marked unsafe are named by theme rather than said
+// back in the customer's words.
+func (p draftPlan) compose(r DraftRequest, a Analysis, unsafe []bool) Draft {
+	bank := draftBanks[r.Tone]
+	seed := fnv.New64a()
+	seed.Write([]byte(r.Text))
+	seed.Write([]byte(r.Tone))
+	h := seed.Sum64()
+	pick := func(slot int, options []string) string {
+		return options[(h>>(slot*5))%uint64(len(options))]
+	}
+	d := Draft{Tone: r.Tone, Kind: p.kind}
+
+	// The greeting follows the customer's register: no "Hi Sam!" to someone shouting.
+	greet := bank.greetAnon
+	name := FirstName(r.Customer)
+	switch {
+	case name != "" && (p.upset || p.shouting):
+		greet = bank.greetPlain
+	case name != "":
+		greet = bank.greet
+	}
+	parts := []string{strings.ReplaceAll(pick(0, greet), "{name}", name)}
+
+	// 1. The opening: the feeling named (upset only), thanks otherwise.
+	var opening []string
+	switch {
+	case p.kind == KindThanks:
+		opening = bank.thanked
+	case p.repeated:
+		opening = bank.repeated
+	case p.upset && p.leaving:
+		opening = bank.leaving
+	case p.upset:
+		opening = bank.upset
+	case p.praised:
+		opening = bank.kind
+	case p.kind == KindQuestion:
+		opening = bank.asked
+	case r.Thread != nil && len(r.Thread.Messages) > 1:
+		opening = bank.followed
+	default:
+		opening = bank.reported
+	}
+	line := pick(1, opening)
+	if t := r.Thread; t != nil && t.Promise.Open() && r.Now.After(t.Promise.Due) && p.kind != KindThanks {
+		line += " " + pick(2, bank.late)
+	}
+	parts[0] += " " + afterComma(parts[0], line)
+	if p.kind == KindThanks {
+		d.Text = finish(r, bank, pick, parts)
+		return d
+	}
+
+	// 2. The problems said back, one line each, and each direct question with its slot.
+	items, asked, unsaid := p.mirror(a, unsafe)
+	d.Problems, d.Unsaid = len(items)+len(asked), unsaid
+	switch {
+	case len(items) >= 2:
+		lines := []string{pick(3, bank.manyIntro)}
+		for _, it := range items {
+			lines = append(lines, "• "+it)
+		}
+		parts = append(parts, strings.Join(lines, "\n"))
+	case len(items) == 1:
+		parts = append(parts, strings.ReplaceAll(pick(3, bank.oneIntro), "{item}", items[0]))
+	}
+	if len(items) < 2 {
+		for _, q := range asked {
+			parts = append(parts, strings.ReplaceAll(pick(4, bank.answer), "{question}", q))
+		}
+	}
+
+	// 3. What we can do, in partner words, for the themes raised.
+	if p.kind != KindQuestion {
+		parts = append(parts, pick(5, bank.offer[p.offer]))
+	}
+	if a.OutcomeQuestion {
+		parts = append(parts, pick(6, bank.estimate))
+	}
+
+	// 4. A follow-up time they can hold the agent to, written for the customer.
+	if p.followUp {
+		d.FollowUp = followUpAt(r)
+		other := r.CustomerZone.String() != r.Zone.String()
+		parts = append(parts, strings.ReplaceAll(pick(7, bank.followUp), "{time}", When(d.FollowUp, r.Now, r.CustomerZone, other)))
+	}
+
+	// 5. A check question.
+	switch {
+	case p.kind == KindQuestion:
+		parts = append(parts, pick(8, bank.checkAnswer))
+	case p.check:
+		parts = append(parts, pick(8, bank.check))
+	}
+	d.Text = finish(r, bank, pick, parts)
+	d.Slots = Slots(d.Text)
+	d.Estimate = slices.Contains(d.Slots, EstimateSlot)
+	return d
+}
+
+// finish joins the parts in the tone's way, and signs a formal draft.
+func finish(r DraftRequest, bank draftBank, pick func(int, []string) string, parts []string) string {
+	text := strings.Join(parts, "\n\n")
+	if r.Tone == ToneConcise {
+		// One paragraph, but a list keeps its lines and ends its own.
+		var b strings.Builder
+		for i, p := range parts {
+			if i > 0 {
+				if strings.Contains(parts[i-1], "\n•") {
+					b.WriteString("\n")
+				} else {
+					b.WriteString(" ")
+				}
+			}
+			b.WriteString(p)
+		}
+		text = b.String()
+	}
+	if r.Tone == ToneFormal && strings.TrimSpace(r.Agent) != "" {
+		text += "\n\n" + pick(9, bank.signoff) + "\n" + FirstName(r.Agent)
+	}
+	return text
+}
+
+// mirror returns the problems as the agent says them back, one per line, with each question
+// among them asked back with its slot, the questions to answer apart from them, and how many
+// problems it could not say. A problem marked unsafe is named by a theme of its own not yet
+// named; a question by the customer's own words.
+func (p draftPlan) mirror(a Analysis, unsafe []bool) (items, asked []string, unsaid int) {
+	apart := 0 // questions no issue holds add a line each
+	for _, q := range p.questions {
+		if q.issue < 0 {
+			apart++
+		}
+	}
+	several := len(a.Issues)+apart >= 2
+	slot := func(q question) string {
+		if q.outcome {
+			return "" // the estimate line answers it
+		}
+		return ": " + AnswerSlot
+	}
+	named := map[string]bool{}
+	label := func(is string) string {
+		for _, th := range themesOf(a, is) {
+			if l, ok := themeLabels[th]; ok && !named[l] {
+				named[l] = true
+				return l
+			}
+		}
+		return ""
+	}
+	for i, is := range a.Issues {
+		qi := slices.IndexFunc(p.questions, func(q question) bool { return q.issue == i })
+		var m string
+		switch {
+		case qi >= 0:
+			m = askedBack(turn(questionPart(is), p.acronyms))
+			if m == "" || unsafe != nil && unsafe[i] {
+				m = quoted(questionPart(is), p.acronyms)
+			}
+			if several {
+				m += slot(p.questions[qi])
+			}
+		case unsafe != nil && unsafe[i]:
+			m = label(is)
+		default:
+			m = turn(is, p.acronyms)
+			if m == "" {
+				m = label(is)
+			}
+		}
+		if m == "" {
+			unsaid++
+			continue
+		}
+		items = append(items, m)
+	}
+	for _, q := range p.questions {
+		if q.issue >= 0 {
+			continue
+		}
+		m := askedBack(turn(questionPart(q.text), p.acronyms))
+		if m == "" {
+			m = quoted(questionPart(q.text), p.acronyms)
+		}
+		if several {
+			items = append(items, m+slot(q))
+		} else if !q.outcome {
+			asked = append(asked, m)
+		}
+	}
+	if len(items) == 1 && !several && len(p.questions) > 0 && p.questions[0].issue == 0 && !p.questions[0].outcome {
+		// One question, said back with its answer.
+		return nil, items, unsaid
+	}
+	return items, asked, unsaid
+}
+
+// themesOf returns the themes of one problem of a message, from the message's themes: those
+// whose words the problem holds, else all of them.
+func themesOf(a Analysis, issue string) []string {
+	var out []string
+	l := strings.ToLower(issue)
+	for _, th := range a.Themes {
+		if strings.Contains(l, strings.Split(themeLabels[th], " ")[len(strings.Split(themeLabels[th], " "))-1]) {
+			out = append(out, th)
+		}
+	}
+	if len(out) == 0 {
+		return a.Themes
+	}
+	return out
 }
 
 // threadUpset reports whether the conversation has had an upset customer message.
@@ -116,90 +478,6 @@ func followUpAt(r DraftRequest) time.Time {
 	return SuggestAt(r.Now, r.Zone)
 }
 
-// compose writes the draft's text; mirror quotes the customer's problems back, otherwise they
-// are named by theme.
-func (c *Coach) compose(r DraftRequest, a Analysis, due time.Time, mirror bool) (string, bool) {
-	bank := draftBanks[r.Tone]
-	seed := fnv.New64a()
-	seed.Write([]byte(r.Text))
-	seed.Write([]byte(r.Tone))
-	h := seed.Sum64()
-	pick := func(slot int, options []string) string {
-		return options[(h>>(slot*5))%uint64(len(options))]
-	}
-	var parts []string
-	name := FirstName(r.Customer)
-	if name != "" {
-		parts = append(parts, strings.ReplaceAll(pick(0, bank.greet), "{name}", name))
-	} else {
-		parts = append(parts, pick(0, bank.greetAnon))
-	}
-
-	// 1. The feeling, named (or thanks, when they are calm).
-	upset := a.Upset || threadUpset(r.Thread)
-	feeling := bank.thanks
-	switch {
-	case upset && repeated(a, r.Thread):
-		feeling = bank.repeated
-	case upset && slices.Contains(a.Themes, "cancellation"):
-		feeling = bank.leaving
-	case (slices.Contains(a.Themes, "data-loss") || slices.Contains(a.Themes, "outage")) && len(a.Issues) > 0:
-		feeling = bank.worried // losing data or service is worrying however calmly it is put
-	case upset:
-		feeling = bank.upset
-	}
-	opening := pick(1, feeling)
-	if t := r.Thread; t != nil && t.Promise.Open() && r.Now.After(t.Promise.Due) {
-		opening += " " + pick(2, bank.late)
-	}
-	parts[0] += " " + afterComma(parts[0], opening)
-
-	// 2. The facts, mirrored: one line per problem.
-	items := mirrored(a, mirror)
-	switch {
-	case len(items) >= 2:
-		lines := []string{pick(3, bank.manyIntro)}
-		for _, it := range items {
-			lines = append(lines, "• "+it)
-		}
-		lines = append(lines, pick(4, bank.manyOrder))
-		parts = append(parts, strings.Join(lines, "\n"))
-	case len(items) == 1 && len(strings.Fields(items[0])) >= 4:
-		parts = append(parts, strings.ReplaceAll(pick(3, bank.oneIntro), "{item}", items[0]))
-	}
-
-	// 3. What we can do, in partner words, and an estimate when they asked when.
-	offer := bank.offer[""]
-	for _, th := range offerOrder {
-		if o, ok := bank.offer[th]; ok && slices.Contains(a.Themes, th) {
-			offer = o
-			break
-		}
-	}
-	parts = append(parts, pick(5, offer))
-	estimate := a.OutcomeQuestion
-	if estimate {
-		parts = append(parts, strings.ReplaceAll(pick(6, bank.estimate), "{estimate}", EstimateSlot))
-	}
-
-	// 4. A follow-up time they can hold us to, written for the customer.
-	other := r.CustomerZone.String() != r.Zone.String()
-	when := When(due, r.Now, r.CustomerZone, other)
-	parts = append(parts, strings.ReplaceAll(pick(7, bank.followUp), "{time}", when))
-
-	// 5. A check question.
-	parts = append(parts, pick(8, bank.check))
-	text := strings.Join(parts, "\n\n")
-	if r.Tone == ToneConcise {
-		text = strings.Join(parts[:1], "") + " " + strings.Join(parts[1:], " ")
-		text = strings.ReplaceAll(text, " •", "\n•")
-	}
-	if r.Tone == ToneFormal && strings.TrimSpace(r.Agent) != "" {
-		text += "\n\n" + pick(9, bank.signoff) + "\n" + FirstName(r.Agent)
-	}
-	return text, estimate
-}
-
 // afterComma lower-cases the first word of a sentence that follows a greeting ending in a
 // comma ("Hi Chris, sorry…"), except "I" and its contractions.
 func afterComma(greeting, sentence string) string {
@@ -214,7 +492,7 @@ func afterComma(greeting, sentence string) string {
 	return string(unicode.ToLower(r)) + sentence[n:]
 }
 
-// repeated reports a customer who has had to come back: the words say so ("third time",
+// repeated reports a customer who has had to come back: their cues say so ("third time",
 // "still", "again") or the thread holds earlier messages of theirs.
 func repeated(a Analysis, t *Thread) bool {
 	for _, c := range a.Cues {
@@ -252,125 +530,45 @@ func FirstName(s string) string {
 	return name
 }
 
-// maxMirror bounds the length of one mirrored problem; longer ones are named by theme.
-const maxMirror = 110
-
-var (
-	emojiCode   = regexp.MustCompile(`:[a-z0-9_+'-]+:`)
-	leadFillers = []string{"quick question:", "a quick question:", "question:", "one more thing:", "a few things:", "a couple of things:", "two things:", "also,", "also", "and also", "and", "but", "plus", "oh and", "oh,", "btw", "so", "ok so", "ps"}
-)
-
-// mirrored returns the message's problems as the agent would say them back: pronouns turned
-// around ("my invoice" → "your invoice"), shouting and emoji dropped. With mirror false, or
-// when a problem does not mirror cleanly, it names the problem's theme instead.
-func mirrored(a Analysis, mirror bool) []string {
-	shout := map[string]bool{}
-	for _, c := range a.Cues {
-		for _, w := range strings.Fields(c) {
-			shout[w] = true
-		}
-	}
-	var out []string
-	if mirror {
-		for _, is := range a.Issues {
-			m := clip(reflect(is, shout))
-			if m != "" && isQuestion(m) {
-				m = asked(m, len(a.Issues) > 1)
-			}
-			if m != "" {
-				out = append(out, m)
-			}
-		}
-		if len(out) == len(a.Issues) || len(a.Issues) < 2 {
-			return out
-		}
-		out = nil // a problem would go unmentioned: name them all by theme instead
-	}
-	if len(a.Issues) < 2 {
-		return nil
-	}
-	for _, th := range a.Themes {
-		if label, ok := themeLabels[th]; ok && len(out) < len(a.Issues) {
-			out = append(out, label)
-		}
-	}
-	if len(out) < 2 {
-		return nil
-	}
-	return out
-}
-
-var (
-	questionAux = map[string]bool{"is": true, "are": true, "can": true, "could": true, "will": true, "would": true,
-		"should": true, "has": true, "have": true, "was": true, "were": true, "do": true, "does": true, "did": true}
-	questionWh      = map[string]bool{"when": true, "what": true, "why": true, "how": true, "where": true, "who": true, "which": true}
-	questionSubject = map[string]bool{"there": true, "it": true, "this": true, "that": true, "you": true, "we": true, "they": true}
-)
-
-// isQuestion reports a mirrored problem that is a question ("is there a way to…").
-func isQuestion(s string) bool {
-	first, _, _ := strings.Cut(strings.ToLower(s), " ")
-	return questionAux[first] || questionWh[first]
-}
-
-// asked turns a question into what the customer asked: "is there a way to export" → "you'd
-// like to know whether there is a way to export". A question that cannot be turned is kept as
-// a question in a list of several (inList), and dropped on its own.
-func asked(s string, inList bool) string {
-	w := strings.Fields(s)
-	aux := strings.ToLower(w[0])
-	if len(w) >= 3 && questionAux[aux] && questionSubject[strings.ToLower(w[1])] {
-		subj := w[1]
-		rest := strings.Join(w[2:], " ")
-		switch aux {
-		case "do", "did":
-			if subj != "it" && subj != "this" && subj != "that" && subj != "there" {
-				if aux == "did" {
-					return ""
-				}
-				return "you'd like to know whether " + subj + " " + rest
-			}
-		case "does":
-		default:
-			return "you'd like to know whether " + subj + " " + aux + " " + rest
-		}
-	}
-	if inList {
-		return s + "?"
-	}
-	return ""
-}
-
-// clip shortens a mirrored problem to its first clauses when it runs long or was cut off;
-// "" when nothing readable is left, or when it holds code.
-func clip(s string) string {
-	if strings.Contains(s, "`") {
-		return ""
-	}
-	cut := false
-	if i := strings.Index(s, "…"); i >= 0 {
-		s, cut = s[:i], true
-	}
-	if len(s) > maxMirror {
-		s, cut = s[:maxMirror], true
-	}
-	if cut {
-		i := strings.LastIndex(s, ", ")
-		if i < 0 {
-			return ""
-		}
-		s = s[:i]
-	}
-	s = strings.TrimRight(s, " ,;:-")
-	if len(s) < 8 {
-		return ""
-	}
-	return s
-}
-
 // offerOrder ranks themes for the offer line: the most pressing first.
 var offerOrder = []string{"data-loss", "outage", "cancellation", "account-access", "refund", "shipping", "bug",
-	"performance", "billing", "responsiveness", "pricing"}
+	"performance", "billing", "integration", "setup", "responsiveness", "pricing", "feature-request"}
+
+// pressing are the themes whose offer speaks for a whole message: lost data, a service down, a
+// customer leaving or locked out come first whatever else they raise.
+var pressing = map[string]bool{"data-loss": true, "outage": true, "cancellation": true, "account-access": true}
+
+// offerFor picks the theme the offer line speaks to: the one theme raised (or one family of
+// them), or a pressing one; a message about unrelated things (webhooks and an invoice) gets
+// the offer that fits any of them rather than one that speaks to half of it.
+func offerFor(themes []string) string {
+	var raised []string
+	for _, th := range offerOrder {
+		if slices.Contains(themes, th) && th != "responsiveness" {
+			raised = append(raised, th)
+		}
+	}
+	switch {
+	case len(raised) == 0:
+		if slices.Contains(themes, "responsiveness") {
+			return "responsiveness"
+		}
+		return ""
+	case pressing[raised[0]]:
+		return raised[0]
+	}
+	for _, th := range raised[1:] {
+		if themeFamily[th] == "" || themeFamily[th] != themeFamily[raised[0]] {
+			return ""
+		}
+	}
+	return raised[0]
+}
+
+// themeFamily groups the themes one offer can speak for: a refund offer covers the charges
+// behind it, a bug offer the slowness that comes with it.
+var themeFamily = map[string]string{"refund": "money", "billing": "money", "pricing": "money",
+	"bug": "product", "performance": "product", "integration": "product", "setup": "product", "shipping": "order"}
 
 // themeLabels name a theme as a problem, for a draft that cannot quote the customer.
 var themeLabels = map[string]string{
@@ -388,78 +586,6 @@ var themeLabels = map[string]string{
 	"integration":     "the integration",
 	"responsiveness":  "how long you've waited for an answer",
 	"feature-request": "the feature you asked for",
-}
-
-// reflections turn a customer's words into the agent's: their "I" is the agent's "you", and
-// their "you" is the agent's "we".
-var reflections = map[string]string{
-	"i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll", "me": "you", "my": "your",
-	"mine": "yours", "myself": "yourself", "we": "you", "we're": "you're", "we've": "you've", "we'd": "you'd",
-	"we'll": "you'll", "our": "your", "ours": "yours", "us": "you", "ourselves": "yourselves",
-	"you": "we", "you're": "we're", "you've": "we've", "you'd": "we'd", "you'll": "we'll", "your": "our",
-	"yours": "ours", "yourself": "ourselves", "am": "are", "was": "was",
-	"im": "you're", "ive": "you've", "youre": "we're", "u": "we", "ur": "our",
-}
-
-// reflect mirrors one problem phrase; "" when it cannot.
-func reflect(s string, shout map[string]bool) string {
-	s = emojiCode.ReplaceAllString(s, "")
-	s = strings.Join(strings.Fields(s), " ")
-	lower := strings.ToLower(s)
-	for changed := true; changed; {
-		changed = false
-		for _, f := range leadFillers {
-			if strings.HasPrefix(lower, f+" ") || lower == f {
-				s, lower = strings.TrimSpace(s[len(f):]), strings.TrimSpace(lower[len(f):])
-				changed = true
-			}
-		}
-	}
-	s = strings.TrimRight(s, " .,;:!?")
-	if s == "" {
-		return ""
-	}
-	words := strings.Fields(s)
-	prevI := false
-	for i, w := range words {
-		core := strings.TrimRightFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
-		tail := w[len(core):]
-		key := strings.ToLower(strings.ReplaceAll(core, "’", "'"))
-		if r, ok := reflections[key]; ok {
-			if key == "am" && !prevI {
-				r = core
-			}
-			if key == "was" && prevI {
-				r = "were"
-			} else if key == "was" {
-				r = core
-			}
-			words[i] = r + tail
-		} else if shout[core] || isShouted(core) {
-			words[i] = strings.ToLower(core) + tail
-		}
-		prevI = key == "i"
-	}
-	out := strings.Join(words, " ")
-	// Lower-case the first letter unless it starts a name or acronym.
-	if r, n := utf8.DecodeRuneInString(out); unicode.IsUpper(r) && !isShouted(words[0]) && !strings.HasPrefix(words[0], "I'") {
-		out = string(unicode.ToLower(r)) + out[n:]
-	}
-	return out
-}
-
-// isShouted reports a word in capitals long enough not to be an acronym.
-func isShouted(w string) bool {
-	letters := 0
-	for _, r := range w {
-		if unicode.IsLower(r) {
-			return false
-		}
-		if unicode.IsLetter(r) {
-			letters++
-		}
-	}
-	return letters >= 5
 }
 
 // SuggestAt is the follow-up time SuggestTime describes: about two hours from now, on the

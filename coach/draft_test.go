@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,7 @@ func customerMessages(t testing.TB, paths ...string) []string {
 // of every theme, calm and upset (testdata/customers.jsonl), and the tone corpus's support
 // channel (testdata/tone/support.jsonl).
 func ownCustomers(t testing.TB) []string {
-	return customerMessages(t, "testdata/customers.jsonl", "testdata/tone/support.jsonl")
+	return customerMessages(t, "testdata/customers.jsonl", "testdata/tone/support.jsonl", "testdata/judge.jsonl")
 }
 
 // TestDraftsPassTheRules drafts a reply to every customer message of the project's own
@@ -58,10 +59,14 @@ func ownCustomers(t testing.TB) []string {
 func TestDraftsPassTheRules(t *testing.T) { checkDrafts(t, ownCustomers(t)) }
 
 // checkDrafts drafts a reply to each message in every tone, for agents and customers in
-// several zones at several hours: no draft may earn a nudge, each must promise a follow-up the
-// ledger reads back to the same moment, inside the agent's working hours, and hold an
-// estimate slot exactly when the customer asked "when?".
+// several zones at several hours, and holds every draft to the drafts' contract: no nudge from
+// the coach's own rules; nothing asserted that the agent has not done; a follow-up the ledger
+// reads back to the same moment, inside the agent's working hours, when the reply needs one,
+// and none otherwise; an estimate slot exactly when the customer asked "when?"; no apology to
+// a calm customer or to thanks; thanks answered with thanks alone; every problem the analysis
+// found said back; quotes and brackets balanced; no cheery greeting to an upset customer.
 func checkDrafts(t *testing.T, msgs []string) {
+	placeholder := regexp.MustCompile(`\{(name|time|item|question)\}`)
 	ny, london, tokyo := mustZone(t, "America/New_York"), mustZone(t, "Europe/London"), mustZone(t, "Asia/Tokyo")
 	setups := []struct {
 		now            time.Time
@@ -79,29 +84,58 @@ func checkDrafts(t *testing.T, msgs []string) {
 					CustomerZone: s.account, Now: s.now, Tone: tone})
 				fail := func(format string, args ...any) {
 					t.Helper()
-					t.Errorf("%s draft for %q at %v:\n%s\n-- "+format, append([]any{tone, text, s.now, d.Text}, args...)...)
+					t.Errorf("%s %s draft for %q at %v:\n%s\n-- "+format, append([]any{tone, d.Kind, text, s.now, d.Text}, args...)...)
 				}
 				reply := &Reply{Upset: a.Upset, OutcomeQuestion: a.OutcomeQuestion}
 				if fs := testCoach.DraftFindings(d.Text, reply, s.now, s.agent); len(fs) != 0 {
 					fail("earns nudges %+v", fs)
 				}
+				if cl := Claims(d.Text); len(cl) != 0 {
+					fail("asserts what the agent has not done: %q", cl)
+				}
 				p, ok := FindPromise(Plain(d.Text), s.now, s.agent)
-				if !ok || !p.Due.Equal(d.FollowUp) {
+				switch {
+				case d.FollowUp.IsZero() && ok && !p.Due.IsZero():
+					fail("promises an update at %v it was not meant to", p.Due)
+				case !d.FollowUp.IsZero() && (!ok || !p.Due.Equal(d.FollowUp)):
 					fail("the ledger reads the follow-up as %+v (%v), want %v", p, ok, d.FollowUp)
+				case !d.FollowUp.IsZero():
+					local := d.FollowUp.In(s.agent)
+					if h := local.Hour(); h < 9 || h > 17 || local.Weekday() == time.Saturday || local.Weekday() == time.Sunday || !d.FollowUp.After(s.now) {
+						fail("follow-up %v is outside the agent's working hours", local)
+					}
 				}
-				local := d.FollowUp.In(s.agent)
-				if h := local.Hour(); h < 9 || h > 17 || local.Weekday() == time.Saturday || local.Weekday() == time.Sunday || !d.FollowUp.After(s.now) {
-					fail("follow-up %v is outside the agent's working hours", local)
-				}
-				if d.Estimate != a.OutcomeQuestion || strings.Contains(d.Text, EstimateSlot) != d.Estimate {
+				if d.Kind != KindThanks && d.Estimate != a.OutcomeQuestion || strings.Contains(d.Text, EstimateSlot) != d.Estimate {
 					fail("estimate slot %v for an outcome question %v", d.Estimate, a.OutcomeQuestion)
 				}
-				if strings.ContainsAny(strings.ReplaceAll(d.Text, EstimateSlot, ""), "{}<>`") || strings.Contains(d.Text, "  ") {
+				if d.Kind != KindUpset && apologises(d.Text) {
+					fail("apologises to a calm customer")
+				}
+				if d.Kind == KindThanks && (strings.Contains(d.Text, "?") || !d.FollowUp.IsZero() || len(d.Slots) > 0) {
+					fail("thanks answered with more than thanks")
+				}
+				if d.Kind == KindUpset || d.Kind == KindProblem {
+					if d.Problems+d.Unsaid < len(a.Issues) {
+						fail("says back %d of the %d problems %q", d.Problems, len(a.Issues), a.Issues)
+					}
+				}
+				// Braces and angle brackets are the draft's own leftovers unless the customer
+				// wrote them ("pins `urllib3<2`", "opens with 'Hi {first_name}'").
+				bare := strings.NewReplacer(EstimateSlot, "", AnswerSlot, "").Replace(d.Text)
+				leftover := strings.ContainsFunc(bare, func(r rune) bool { return strings.ContainsRune("{}<>", r) && !strings.ContainsRune(text, r) })
+				if leftover || placeholder.MatchString(bare) || strings.Contains(d.Text, "  ") || strings.Count(d.Text, "`")%2 != 0 {
 					fail("leftover template or markup")
 				}
-				if !strings.HasPrefix(d.Text, "Hi Chris") && !strings.HasPrefix(d.Text, "Hey Chris") &&
-					!strings.HasPrefix(d.Text, "Chris,") && !strings.HasPrefix(d.Text, "Hello Chris") && !strings.HasPrefix(d.Text, "Dear Chris") {
+				if strings.Count(d.Text, "\u201c") != strings.Count(d.Text, "\u201d") || strings.Count(d.Text, "\"")%2 != 0 || strings.Count(d.Text, "(") != strings.Count(d.Text, ")") {
+					fail("unbalanced quotes or brackets")
+				}
+				greeting, _, _ := strings.Cut(d.Text, "\n")
+				if !strings.HasPrefix(greeting, "Hi Chris") && !strings.HasPrefix(greeting, "Hey Chris") &&
+					!strings.HasPrefix(greeting, "Chris,") && !strings.HasPrefix(greeting, "Hello Chris") && !strings.HasPrefix(greeting, "Dear Chris") {
 					fail("does not greet the customer by first name")
+				}
+				if d.Kind == KindUpset && strings.HasPrefix(greeting, "Hi Chris!") {
+					fail("a cheery greeting to an upset customer")
 				}
 			}
 		}
@@ -118,7 +152,7 @@ func checkDraftVariety(t *testing.T, msgs []string) {
 	for _, text := range msgs {
 		r := DraftRequest{Text: text, Customer: "Chris", Zone: time.UTC, Now: now}
 		d1, d2 := testCoach.Draft(r), testCoach.Draft(r)
-		if d1 != d2 {
+		if d1.Text != d2.Text || !d1.FollowUp.Equal(d2.FollowUp) {
 			t.Fatalf("two drafts for %q differ:\n%s\n--\n%s", text, d1.Text, d2.Text)
 		}
 		first, _, _ := strings.Cut(d1.Text, ".")
@@ -187,6 +221,26 @@ func TestDraftMirrorsTheProblems(t *testing.T) {
 	}
 }
 
+// TestTurn: a problem said back in the agent's words, the customer's account kept theirs.
+func TestTurn(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"I can't log in since yesterday", "you can't log in since yesterday"},
+		{"You've charged me in February AND March", "you've been charged in February and March"},
+		{"you charged me twice", "you were charged twice"},
+		{"you have already billed me for March", "you have already been billed for March"},
+		{"you gave me the wrong invoice", "you were given the wrong invoice"},
+		{"I told you about this last week", "you told us about this last week"},
+		{"our SSO is down", "your SSO is down"},
+		{"also, Salesforce sync fails", "Salesforce sync fails"},
+		{"sorry to ping on a Friday", ""},
+		{"broken", ""},
+	} {
+		if got := turn(c.in, map[string]bool{"sso": true}); got != c.want {
+			t.Errorf("turn(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 // TestDraftGolden keeps a spread of drafts in testdata/drafts: run with -update to rewrite
 // them after a deliberate change of wording, and read the diff.
 func TestDraftGolden(t *testing.T) {
@@ -201,6 +255,15 @@ func TestDraftGolden(t *testing.T) {
 		{"when", "Our dashboard has been down for an hour. When will it be back?", ny},
 		{"calm", "Quick question: is there a way to export the monthly usage report as CSV?", london},
 		{"data-loss", "We lost every project created this week after the update. This is a disaster.", ny},
+		{"thanks", "Thanks so much Priya, the dashboard loads instantly now :tada:", ny},
+		{"question", "Do you have an API endpoint for exporting invoices as CSV?", london},
+		{"request", "Could you add <@U07MNB2X1> as a billing contact on our account?", ny},
+		{"two-and-when", "our webhook deliveries stopped at 03:12 UTC, and separately the seat count on the invoice is 45 but we have 38 users. when will both be sorted?", london},
+		{"logged-out", "Ugh. The mobile app logged me out AGAIN and now it wants a code that never arrives.", ny},
+		{"sarcasm", "Wow. Three hours on hold and then the call drops. Stellar customer service, really.", ny},
+		{"shouting", "WHERE IS MY REFUND?? I RETURNED THE BOOTS THREE WEEKS AGO.", ny},
+		{"who", "I've been waiting two weeks for my refund. Who do I talk to?", london},
+		{"praise-and-ask", "Love the new reports, thank you! Could we also filter them by region?", ny},
 	}
 	for _, c := range cases {
 		for _, tone := range Tones {
@@ -268,8 +331,12 @@ func FuzzDraft(f *testing.F) {
 			if fs := testCoach.DraftFindings(d.Text, &Reply{Upset: a.Upset, OutcomeQuestion: a.OutcomeQuestion}, now, time.UTC); len(fs) != 0 {
 				t.Fatalf("draft for %q earns %+v:\n%s", text, fs, d.Text)
 			}
-			if p, ok := FindPromise(Plain(d.Text), now, time.UTC); !ok || !p.Due.Equal(d.FollowUp) {
-				t.Fatalf("follow-up of the draft for %q read as %+v", text, p)
+			p, ok := FindPromise(Plain(d.Text), now, time.UTC)
+			if !d.FollowUp.IsZero() && (!ok || !p.Due.Equal(d.FollowUp)) || d.FollowUp.IsZero() && ok && !p.Due.IsZero() {
+				t.Fatalf("follow-up %v of the draft for %q read as %+v", d.FollowUp, text, p)
+			}
+			if cl := Claims(d.Text); len(cl) != 0 {
+				t.Fatalf("the draft for %q asserts %q:\n%s", text, cl, d.Text)
 			}
 		}
 	})

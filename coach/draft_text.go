@@ -2,27 +2,57 @@ package coach
 
 // draftBank is the wording of drafts in one tone. Every slot has several options: a draft picks
 // one per slot from a hash of the message, so a week of drafts does not read canned, while the
-// same message always gets the same draft. {name}, {item}, {estimate} and {time} are filled in.
+// same message always gets the same draft. {name}, {item}, {question} and {time} are filled in.
+//
+// Nothing here may assert what the agent is doing or has done ("I'm checking…", "I've…"): a
+// draft commits the agent to what posting it commits them to, and no more (TestDraftClaims
+// reads every line). Nothing may earn a nudge either (TestDraftsPassTheRules).
 type draftBank struct {
-	greet, greetAnon                          []string
-	thanks, upset, repeated, leaving, worried []string // the opening line, by what they feel
-	late                                      []string // after a promise the agent missed
-	oneIntro, manyIntro, manyOrder            []string
-	offer                                     map[string][]string // by theme; "" for any
-	estimate, followUp, check, signoff        []string
+	greet, greetPlain, greetAnon []string // greetPlain: for an upset or shouting customer, no "!"
+	// The opening line, by what the message calls for.
+	thanked                  []string // thanks or praise alone
+	reported                 []string // a calm problem or request
+	followed                 []string // a calm message later in a thread
+	asked                    []string // calm questions
+	kind                     []string // praise beside a problem
+	upset, repeated, leaving []string
+	late                     []string // after a promise the agent missed
+	oneIntro, manyIntro      []string
+	answer                   []string            // a question asked back, with its slot
+	offer                    map[string][]string // by theme; "" for any
+	estimate, followUp       []string
+	check, checkAnswer       []string
+	signoff                  []string
 }
 
 // draftBanks are written in our own words from the playbook's path (PLAYBOOK.md, "Drafts").
-// None of them may hold a phrase a rule nudges about: TestDraftsPassTheRules checks every draft
-// of the dev set in every tone.
 var draftBanks = map[Tone]draftBank{
 	ToneWarm: {
-		greet:     []string{"Hi {name},", "Hi {name}!", "Hey {name},"},
-		greetAnon: []string{"Hi there,", "Hello,", "Hi,"},
-		thanks: []string{
-			"Thanks for letting us know, and for the detail.",
-			"Thanks for getting in touch about this.",
-			"Thank you for reaching out, it helps to have this written down.",
+		greet:      []string{"Hi {name},", "Hi {name}!", "Hey {name},"},
+		greetPlain: []string{"Hi {name},"},
+		greetAnon:  []string{"Hi there,", "Hello,", "Hi,"},
+		thanked: []string{
+			"Thank you so much, that's lovely to hear!",
+			"That's really kind of you, thank you!",
+			"Thanks for taking the time to say so, it means a lot to the team!",
+		},
+		reported: []string{
+			"Thanks for letting us know.",
+			"Thanks for flagging this.",
+			"Thanks for reaching out about this.",
+		},
+		followed: []string{
+			"Thanks for the update.",
+			"Thanks for getting back to me.",
+		},
+		asked: []string{
+			"Thanks for asking!",
+			"Good question, thanks for checking.",
+			"Happy to help with this.",
+		},
+		kind: []string{
+			"Thanks for the kind words!",
+			"Thank you, glad to hear that part is going well.",
 		},
 		upset: []string{
 			"I'm sorry, I can see how frustrating this is, and you're right to expect better.",
@@ -39,11 +69,6 @@ var draftBanks = map[Tone]draftBank{
 			"I hear you, and I understand why you're fed up enough to consider cancelling.",
 			"I'm really sorry. I can see why you're frustrated, and I'd like the chance to put this right.",
 		},
-		worried: []string{
-			"I'm sorry, I know how stressful this is when you depend on it.",
-			"I understand how worrying this is, and I'm sorry you're dealing with it.",
-			"That's a stressful spot to be in, and I'm sorry.",
-		},
 		late: []string{
 			"I'm also sorry I'm later than I said I'd be.",
 			"And I'm sorry I missed the time I gave you.",
@@ -58,28 +83,30 @@ var draftBanks = map[Tone]draftBank{
 			"Here's what I have from your message:",
 			"Let me make sure I've got everything:",
 		},
-		manyOrder: []string{
-			"I'll start with the first and come back on each of them.",
-			"We'll go through them in that order, unless another one matters more to you.",
-			"I'll take the first one now and keep you posted on the rest.",
+		answer: []string{
+			"You asked {question}: " + AnswerSlot,
+			"On {question}: " + AnswerSlot,
 		},
 		offer: map[string][]string{
-			"":               {"Let's get this sorted together: I'm on it now.", "We'll work through this together, starting right now.", "Here's what we can do: I'm taking this on myself from here."},
-			"billing":        {"Let's go through the charges together: I'm checking your account now.", "We can get to the bottom of the charges together, and I'm starting on them now."},
-			"refund":         {"Let's get your money back to you: I'm checking where your refund is right now.", "We'll track your refund down together, and I'm starting on it now."},
-			"shipping":       {"Let's find your order: I'm checking with the carrier now.", "We'll work out where your delivery is together, and I'm on it now."},
-			"account-access": {"Let's get you back in: I'm checking your account access now.", "We can get your access back, and I'm starting on it right away."},
-			"bug":            {"Let's get this working for you: I'm reproducing it on our side now.", "We'll get to the bottom of it together, and I'm on it right now."},
-			"outage":         {"We're on it right now, and getting you back up is our top priority.", "Let's get you back up: I'm with the people who can fix it right now."},
-			"performance":    {"Let's get things fast again: I'm checking what's slowing you down now.", "We'll find what's slowing things down, and I'm on it now."},
-			"data-loss":      {"Let's see what we can recover together: I'm checking what we can bring back now.", "We'll do everything we can to recover it, starting right now."},
-			"cancellation":   {"Before anything else, let's see what we can do to make this right for you.", "Let's look at your options together: there's a good chance we can fix what's behind this."},
-			"pricing":        {"Let's look at the options on your plan together.", "We can go through what fits you best together."},
-			"responsiveness": {"You have my full attention now, and I'll stay with this until it's done.", "I'm picking this up personally, and I'll stay with it from here."},
+			"":                {"Let's get this sorted together.", "We'll work through this together.", "Let's find the best way forward together."},
+			"billing":         {"Let's go through the charges together.", "We'll get the charges straightened out together."},
+			"refund":          {"Let's go through your refund request together.", "I'll look at the refund with you."},
+			"shipping":        {"Let's get your order to you.", "We'll work out where your delivery is together."},
+			"account-access":  {"Let's get you back into your account.", "We'll get your access working again together."},
+			"bug":             {"Let's get this working properly for you.", "We'll get to the bottom of this together."},
+			"outage":          {"Getting you back up and running is the priority.", "We'll get your service back as fast as we can."},
+			"performance":     {"Let's get things fast again.", "We'll work out together what's slowing things down."},
+			"data-loss":       {"Let's see what we can recover together.", "We'll do everything we can to get your data back."},
+			"cancellation":    {"Before anything else, I'd like the chance to make this right.", "Let's look at your options together first."},
+			"pricing":         {"Let's look at the options on your plan together.", "We can go through what fits you best together."},
+			"setup":           {"Let's get you set up properly.", "We'll get the setup working the way you need."},
+			"integration":     {"Let's get the integration working the way you need.", "We'll get the connection working properly together."},
+			"responsiveness":  {"You have my full attention now.", "Let's get this moving, together."},
+			"feature-request": {"Thanks for the suggestion: knowing what matters to you helps us decide what to build.", "Suggestions like this help us decide what comes next."},
 		},
 		estimate: []string{
-			"My best estimate right now is {estimate}, and I'll tell you straight away if that changes.",
-			"Realistically, I expect {estimate}. I'll let you know at once if that moves.",
+			"My best estimate right now is " + EstimateSlot + ", and I'll tell you straight away if that changes.",
+			"Realistically, I expect " + EstimateSlot + ". I'll let you know at once if that moves.",
 		},
 		followUp: []string{
 			"I'll update you by {time}, even if it's just to say where things stand.",
@@ -89,14 +116,23 @@ var draftBanks = map[Tone]draftBank{
 		check: []string{
 			"Does that cover everything, or is there anything else I should know?",
 			"Have I missed anything?",
-			"Is there anything else I should look at while I'm on it?",
+			"Is there anything else I should know about this?",
+		},
+		checkAnswer: []string{
+			"Does that answer it?",
+			"Let me know if anything's unclear.",
 		},
 		signoff: []string{"Thanks,"},
 	},
 	ToneConcise: {
-		greet:     []string{"Hi {name},", "{name},"},
-		greetAnon: []string{"Hi,", "Hello,"},
-		thanks:    []string{"Thanks for flagging this.", "Thanks for the detail.", "Thanks for the heads-up."},
+		greet:      []string{"Hi {name},", "{name},"},
+		greetPlain: []string{"Hi {name},"},
+		greetAnon:  []string{"Hi,", "Hello,"},
+		thanked:    []string{"Thank you, great to hear!", "Thanks, glad it's working for you!"},
+		reported:   []string{"Thanks for flagging this.", "Thanks for the heads-up."},
+		followed:   []string{"Thanks for the update."},
+		asked:      []string{"Good question.", "Thanks for asking."},
+		kind:       []string{"Thanks for the kind words."},
 		upset: []string{
 			"Sorry, that's frustrating.",
 			"I'm sorry about this, I understand the frustration.",
@@ -111,39 +147,48 @@ var draftBanks = map[Tone]draftBank{
 			"I'm sorry, I understand why you're considering leaving.",
 			"Sorry, I understand the frustration, and I'd like to fix this.",
 		},
-		worried: []string{"Sorry, I know this is stressful.", "I understand this is worrying, and I'm sorry."},
-		late:    []string{"Sorry I'm late getting back to you.", "Sorry for missing the time I gave."},
-		oneIntro: []string{
-			"To confirm: {item}.",
-			"So: {item}.",
-		},
+		late:      []string{"Sorry I'm late getting back to you.", "Sorry for missing the time I gave."},
+		oneIntro:  []string{"To confirm: {item}.", "So: {item}."},
 		manyIntro: []string{"One at a time:", "Taking these in turn:"},
-		manyOrder: []string{"Starting with the first.", "First one first."},
+		answer:    []string{"On {question}: " + AnswerSlot},
 		offer: map[string][]string{
-			"":               {"I'm on it now.", "Let's get this sorted: I'm on it.", "I've got this from here."},
-			"billing":        {"I'm checking the charges now."},
-			"refund":         {"I'm tracing your refund now."},
-			"shipping":       {"I'm checking your delivery now."},
-			"account-access": {"Let's get you back in: checking your access now."},
-			"bug":            {"I'm reproducing it now."},
-			"outage":         {"We're on it, and your service comes first."},
-			"data-loss":      {"I'm checking what we can recover now."},
-			"cancellation":   {"Let's see what we can do first."},
-			"responsiveness": {"I've got it from here."},
+			"":                {"Let's get this sorted.", "Let's fix this together."},
+			"billing":         {"Let's sort out the charges."},
+			"refund":          {"Let's look at the refund."},
+			"shipping":        {"Let's get your order to you."},
+			"account-access":  {"Let's get you back in."},
+			"bug":             {"Let's get this working."},
+			"outage":          {"Your service comes first."},
+			"performance":     {"Let's get it fast again."},
+			"data-loss":       {"Let's see what we can recover."},
+			"cancellation":    {"Let's see what we can do first."},
+			"pricing":         {"Let's look at your options."},
+			"setup":           {"Let's get you set up."},
+			"integration":     {"Let's get the integration working."},
+			"responsiveness":  {"You have my attention now."},
+			"feature-request": {"Thanks for the suggestion."},
 		},
-		estimate: []string{"Estimate: {estimate}.", "Expect {estimate}."},
-		followUp: []string{"I'll update you by {time}.", "You'll hear from me by {time}.", "I'll be back to you by {time}."},
-		check:    []string{"Anything I've missed?", "Does that cover it?", "Anything else?"},
-		signoff:  []string{"Thanks,"},
+		estimate:    []string{"Estimate: " + EstimateSlot + ".", "Expect " + EstimateSlot + "."},
+		followUp:    []string{"I'll update you by {time}.", "You'll hear from me by {time}.", "I'll be back to you by {time}."},
+		check:       []string{"Anything I've missed?", "Does that cover it?", "Anything else?"},
+		checkAnswer: []string{"Does that help?", "Does that answer it?"},
+		signoff:     []string{"Thanks,"},
 	},
 	ToneFormal: {
-		greet:     []string{"Hello {name},", "Dear {name},"},
-		greetAnon: []string{"Hello,", "Good day,"},
-		thanks: []string{
+		greet:      []string{"Hello {name},", "Dear {name},"},
+		greetPlain: []string{"Dear {name},", "Hello {name},"},
+		greetAnon:  []string{"Hello,", "Good day,"},
+		thanked: []string{
+			"Thank you very much for your kind words; we are delighted to hear it.",
+			"Thank you for taking the time to let us know; it is much appreciated.",
+		},
+		reported: []string{
 			"Thank you for contacting us about this.",
-			"Thank you for the detailed message.",
 			"Thank you for bringing this to our attention.",
 		},
+		followed: []string{"Thank you for the update.", "Thank you for following up."},
+		asked:    []string{"Thank you for your question.", "Thank you for getting in touch."},
+		kind:     []string{"Thank you for your kind words."},
 		upset: []string{
 			"I am sorry for the frustration this has caused, and I understand your concern.",
 			"Please accept my apologies. I understand why this is upsetting.",
@@ -157,32 +202,31 @@ var draftBanks = map[Tone]draftBank{
 			"I am sorry this has led you to consider leaving, and I understand your frustration.",
 			"Please accept my apologies. I understand why you are considering cancelling.",
 		},
-		worried: []string{
-			"I understand how concerning this is, and I am sorry.",
-			"I am sorry; I understand how stressful this is when you rely on the service.",
-		},
-		late: []string{"I also apologise for not updating you at the time I gave.", "I apologise for the delay in my update."},
-		oneIntro: []string{
-			"To confirm my understanding: {item}.",
-			"As I understand it: {item}.",
-		},
-		manyIntro: []string{"To make sure each point is addressed, I have noted:", "I have noted the following points:"},
-		manyOrder: []string{"I will address them in this order.", "We will work through them one by one."},
+		late:      []string{"I also apologise for not updating you at the time I gave.", "I apologise for the delay in my update."},
+		oneIntro:  []string{"To confirm my understanding: {item}.", "As I understand it: {item}."},
+		manyIntro: []string{"To make sure each point is addressed, here is what you raised:", "You raised the following points:"},
+		answer:    []string{"Regarding {question}: " + AnswerSlot},
 		offer: map[string][]string{
-			"":               {"We will work on this together, and I am taking responsibility for it from here.", "Here is what we can do: I am handling this personally from now on."},
-			"billing":        {"We are reviewing the charges on your account together, starting now."},
-			"refund":         {"We are tracing your refund now so we can tell you exactly where it stands."},
-			"shipping":       {"We are confirming the status of your delivery with the carrier now."},
-			"account-access": {"We are restoring your access as a priority."},
-			"bug":            {"We are reproducing the problem on our side now."},
-			"outage":         {"Restoring your service is our priority, and we are on it now."},
-			"data-loss":      {"We are checking what can be recovered, as a priority."},
-			"cancellation":   {"Before anything else, we would like the chance to make this right."},
-			"responsiveness": {"I am handling this personally from now on."},
+			"":                {"We will work on this together until it is resolved.", "We would like to resolve this with you as a priority."},
+			"billing":         {"We will review the charges on your account with you."},
+			"refund":          {"We will review your refund request with you."},
+			"shipping":        {"We will find out where your order is and keep you informed."},
+			"account-access":  {"Restoring your access is our priority."},
+			"bug":             {"We will work with you to resolve this."},
+			"outage":          {"Restoring your service is our priority."},
+			"performance":     {"We will work with you to restore the usual speed."},
+			"data-loss":       {"We will do everything possible to recover your data."},
+			"cancellation":    {"Before anything else, we would like the chance to make this right."},
+			"pricing":         {"We would be glad to review the options on your plan with you."},
+			"setup":           {"We will make sure your setup works as it should."},
+			"integration":     {"We will work with you to make the integration work as it should."},
+			"responsiveness":  {"You have my full attention from here."},
+			"feature-request": {"Thank you for the suggestion; it helps us decide what to build next."},
 		},
-		estimate: []string{"Our current estimate is {estimate}; I will inform you at once if that changes."},
-		followUp: []string{"I will update you by {time}.", "You will receive an update from me by {time}."},
-		check:    []string{"Could you let me know whether I have missed anything?", "Is there anything further I should take into account?"},
-		signoff:  []string{"Kind regards,", "Best regards,"},
+		estimate:    []string{"Our current estimate is " + EstimateSlot + "; I will inform you at once if that changes."},
+		followUp:    []string{"I will update you by {time}.", "You will receive an update from me by {time}."},
+		check:       []string{"Could you let me know whether I have missed anything?", "Is there anything further I should take into account?"},
+		checkAnswer: []string{"Please let me know if anything is unclear.", "I hope this answers your question."},
+		signoff:     []string{"Kind regards,", "Best regards,"},
 	},
 }

@@ -161,6 +161,21 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	if resolved && problems == 0 && asks == 0 && !s.Question {
 		f("resolved")
 	}
+	// "Bit of a long one, sorry", "sorry to bother you": the writer's manners about their own
+	// message, not a problem. The apology may sit in a clause of its own, in a sentence that
+	// tells of no problem.
+	manners := false
+	if problems == 0 && asks == 0 && !s.Question {
+		sentProblem := false
+		r.lx.signal("problem").Find(d, s.First, s.End, func(m text.Match) { sentProblem = sentProblem || !r.feel[m.First] })
+		for k := s.First; k < s.End && !sentProblem; k++ {
+			if d.Tokens[k].IsWord() && g.Apology[d.Tokens[k].Norm] {
+				manners = true
+				f("manners")
+				break
+			}
+		}
+	}
 	if praise > 0 {
 		f("praise")
 		if problems == 0 && asks == 0 && !s.Question {
@@ -235,7 +250,7 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	}
 	// The first clause that says something: the problem a message opens with, after any
 	// greeting, exclamation or announcement ("Ugh.", "Wow.", "Quick question:").
-	if !r.saidSomething && content > 0 && !(g.Greeting[w1] && words <= 4) && !announces(d, u) && (problems > 0 || asks > 0 || s.Question || content >= 2 && praise == 0 && !resolved) {
+	if !r.saidSomething && content > 0 && !(g.Greeting[w1] && words <= 4) && !announces(d, u) && !manners && (problems > 0 || asks > 0 || s.Question || content >= 2 && praise == 0 && !resolved) {
 		f("first-content")
 		r.saidSomething = true
 	}

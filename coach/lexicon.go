@@ -25,7 +25,7 @@ var wordsData []byte
 type grammar struct {
 	Greeting, Story, IronyPraise, IronySoft, Ordinal, Count, Contact, Duration map[string]bool
 	Harm, Mistake, Refer, Subject, Enumerate, SecondPerson, Stop, Future       map[string]bool
-	Booster, Damper                                                            map[string]bool
+	Booster, Damper, Apology                                                   map[string]bool
 }
 
 var (
@@ -60,7 +60,7 @@ func decodeGrammar(b []byte) (*grammar, error) {
 		"ordinal": &g.Ordinal, "count": &g.Count, "contact": &g.Contact, "duration": &g.Duration, "harm": &g.Harm,
 		"mistake": &g.Mistake, "refer": &g.Refer, "subject": &g.Subject, "enumerate": &g.Enumerate,
 		"second_person": &g.SecondPerson, "stop": &g.Stop, "future": &g.Future,
-		"booster": &g.Booster, "damper": &g.Damper,
+		"booster": &g.Booster, "damper": &g.Damper, "apology": &g.Apology,
 	}
 	for name := range raw {
 		if _, ok := fields[name]; !ok && name != "_" {

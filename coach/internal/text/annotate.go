@@ -241,6 +241,9 @@ func clauses(toks []Token, sents []Sentence, dst []Clause) []Clause {
 				}
 				continue
 			}
+			if t.Kind == Word && joiners[t.Norm] && adverbial(toks, i) {
+				continue // "could we also…", "it is also…": an adverb, not a new clause
+			}
 			if t.Kind == Word && joiners[t.Norm] {
 				if contentIn(toks, start, i) {
 					cut(i, i, toks[i-1].Kind == Punct)
@@ -271,6 +274,20 @@ func leadWord(toks []Token, i, j int) bool {
 		k++
 	}
 	return k == j-1 && toks[k].Kind == Word && leads[toks[k].Norm]
+}
+
+// adverbial reports a joining word used as an adverb inside a clause: "also" or "then" right
+// after a subject or an auxiliary ("we also need", "could you also", "is then sent").
+func adverbial(toks []Token, i int) bool {
+	if toks[i].Norm != "also" && toks[i].Norm != "then" || i == 0 || toks[i-1].Kind != Word {
+		return false
+	}
+	switch toks[i-1].Norm {
+	case "i", "we", "you", "they", "he", "she", "it", "can", "could", "would", "will", "should", "is", "are", "was",
+		"were", "do", "does", "did", "have", "has", "had", "may", "might", "must", "i'm", "we're", "you're", "it's", "i've", "we've":
+		return true
+	}
+	return false
 }
 
 // contentIn reports a clause [i, j) that holds a word other than joining words: ", and
