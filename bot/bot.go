@@ -65,9 +65,9 @@ type Config struct {
 	// TeamZone is the zone whose ISO weeks the figures are kept in (UTC when nil).
 	TeamZone *time.Location
 	// DigestDay and DigestTime are when each subscriber gets the weekly digest, in their own
-	// Slack time zone: a weekday's English name ("Monday" when empty) and a time of day (9h
-	// when zero).
-	DigestDay  string
+	// Slack time zone: a day of the week (Sunday is the zero value: cmd/deescalate passes
+	// DIGEST_DAY, Monday by default) and a time of day (9h when zero).
+	DigestDay  time.Weekday
 	DigestTime time.Duration
 	// DigestLeadsAuto subscribes the leads to the digest (unless they unsubscribed).
 	DigestLeadsAuto bool
@@ -78,9 +78,6 @@ type Config struct {
 func (c *Config) defaults() {
 	if c.TeamZone == nil {
 		c.TeamZone = time.UTC
-	}
-	if c.DigestDay == "" {
-		c.DigestDay = "Monday"
 	}
 	if c.DigestTime <= 0 {
 		c.DigestTime = 9 * time.Hour

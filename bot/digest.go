@@ -30,20 +30,10 @@ const (
 	maxSection  = 2900 // a section's text holds at most 3,000 characters
 )
 
-// weekday reads a day's English name.
-func weekday(name string) time.Weekday {
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		if strings.EqualFold(d.String(), name) || strings.EqualFold(d.String()[:3], name) {
-			return d
-		}
-	}
-	return time.Monday
-}
-
 // nextDigest is the first digest moment strictly after t, in zone.
 func (b *Bot) nextDigest(t time.Time, zone *time.Location) time.Time {
 	local := t.In(zone)
-	day := weekday(b.cfg.DigestDay)
+	day := b.cfg.DigestDay
 	h, m := int(b.cfg.DigestTime/time.Hour), int(b.cfg.DigestTime%time.Hour/time.Minute)
 	at := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, zone)
 	at = at.AddDate(0, 0, (int(day)-int(at.Weekday())+7)%7)

@@ -32,6 +32,7 @@ func digestConfig(clk *clock) bot.Config {
 	cfg := scheduled(clk)
 	cfg.LeadUsers = []string{lee}
 	cfg.DigestLeadsAuto = true
+	cfg.DigestDay = time.Monday
 	return cfg
 }
 

@@ -58,7 +58,7 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 	digest := "Weekly digest: *off*"
 	digestBtn := slack.NewButtonBlockElement(actionDigest, "on", slack.NewTextBlockObject(slack.PlainTextType, "Subscribe", false, false)).WithStyle(slack.StylePrimary)
 	if st.Digest {
-		digest = "Weekly digest: *on*, every " + b.cfg.DigestDay + " at " + clockOf(b.cfg.DigestTime) + " your time"
+		digest = "Weekly digest: *on*, every " + b.cfg.DigestDay.String() + " at " + clockOf(b.cfg.DigestTime) + " your time"
 		digestBtn = slack.NewButtonBlockElement(actionDigest, "off", slack.NewTextBlockObject(slack.PlainTextType, "Unsubscribe", false, false))
 	}
 	blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, digest, false, false), nil,
