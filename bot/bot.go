@@ -149,7 +149,7 @@ type Bot struct {
 	metrics   *metrics
 	limits    limiter
 	tallyMu   sync.Mutex
-	tallies   []store.Tally // figures waiting for the next flush
+	tallies   []coach.Tally // figures waiting for the next flush
 	settings  sync.Map      // user id -> cachedSettings
 	redisDown atomic.Bool   // an outage was logged and has not ended
 	connected atomic.Bool

@@ -82,7 +82,7 @@ func (b *Bot) subscribeLeads(ctx context.Context) {
 
 // fireDigest sends one subscriber's digest for the week before its time.
 func (b *Bot) fireDigest(ctx context.Context, log *zap.Logger, d store.Due, tm coach.Timer, now time.Time) {
-	user := d.Thread
+	user := d.User
 	sub, err := b.store.Subscribed(ctx, user)
 	if err != nil {
 		b.retry(ctx, log, d, true, err)
@@ -122,21 +122,6 @@ func (b *Bot) fireDigest(ctx context.Context, log *zap.Logger, d store.Due, tm c
 	b.finish(ctx, log, d)
 }
 
-// themeNames are the default themes as people read them.
-var themeNames = map[string]string{
-	"billing": "Billing", "refund": "Refunds", "shipping": "Shipping & delivery", "account-access": "Login & access",
-	"bug": "Bugs & errors", "outage": "Outages", "performance": "Performance", "data-loss": "Data loss",
-	"cancellation": "Cancellations", "pricing": "Pricing", "setup": "Setup & onboarding", "integration": "Integrations & API",
-	"responsiveness": "Support responsiveness", "feature-request": "Feature requests",
-}
-
-func themeName(id string) string {
-	if n, ok := themeNames[id]; ok {
-		return n
-	}
-	return strings.ToUpper(id[:1]) + strings.ReplaceAll(id[1:], "-", " ")
-}
-
 // bar draws n out of top as ten characters.
 func bar(n, top int) string {
 	if top <= 0 {
@@ -163,7 +148,7 @@ func change(now, before int) string {
 // digest writes a subscriber's digest of a week: the team's complaints and kudos for a
 // lead, the complaints and their own figures for an agent. sofar marks a preview of the
 // week in progress.
-func (b *Bot) digest(ctx context.Context, user string, week store.Week, sofar bool) ([]slack.Block, string, error) {
+func (b *Bot) digest(ctx context.Context, user string, week coach.Week, sofar bool) ([]slack.Block, string, error) {
 	b.flushTallies(ctx)
 	r, err := b.store.WeekReport(ctx, week)
 	if err != nil {
@@ -213,7 +198,7 @@ func (b *Bot) digest(ctx context.Context, user string, week store.Week, sofar bo
 					chs = append(chs, fmt.Sprintf("<#%s> %d", ch, n))
 				}
 				sort.Strings(chs)
-				text := fmt.Sprintf("*%s* · %d (%s) · %d thread%s\n`%s`  %s", themeName(t.Theme), t.Count, change(t.Count, before[t.Theme]),
+				text := fmt.Sprintf("*%s* · %d (%s) · %d thread%s\n`%s`  %s", coach.ThemeName(t.Theme), t.Count, change(t.Count, before[t.Theme]),
 					t.Threads, plural(t.Threads), bar(t.Count, top), strings.Join(chs, " · "))
 				for _, e := range t.Examples {
 					if !slices.Contains(b.membersOf(ctx, e.Channel), user) {
@@ -227,7 +212,7 @@ func (b *Bot) digest(ctx context.Context, user string, week store.Week, sofar bo
 				blocks = append(blocks, section(fmt.Sprintf("digest_theme:%d", i+1), text))
 			}
 			if t.Count-before[t.Theme] >= 3 && t.Count >= 2*before[t.Theme] {
-				rising = append(rising, fmt.Sprintf("%s (%d, was %d)", themeName(t.Theme), t.Count, before[t.Theme]))
+				rising = append(rising, fmt.Sprintf("%s (%d, was %d)", coach.ThemeName(t.Theme), t.Count, before[t.Theme]))
 			}
 		}
 		if len(rising) > 0 {
@@ -315,7 +300,7 @@ func plural(n int) string {
 // section is a mrkdwn section, cut to Slack's limit.
 func section(blockID, text string) slack.Block {
 	if len(text) > maxSection {
-		text = clipText(text, maxSection) + " …"
+		text = coach.CutWords(text, maxSection) + " …"
 	}
 	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil, slack.SectionBlockOptionBlockID(blockID))
 }

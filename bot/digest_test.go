@@ -16,7 +16,6 @@ import (
 	"github.com/deescalate/deescalate/bot"
 	"github.com/deescalate/deescalate/bot/fakeslack"
 	"github.com/deescalate/deescalate/coach"
-	"github.com/deescalate/deescalate/store"
 )
 
 // updating reports -update, which the package's internal tests define.
@@ -178,7 +177,7 @@ func checkThemeCounts(t *testing.T, texts []string) {
 	for _, b := range h.bots {
 		b.Flush(context.Background())
 	}
-	r, err := h.store.WeekReport(context.Background(), store.WeekOf(t0, time.UTC))
+	r, err := h.store.WeekReport(context.Background(), coach.WeekOf(t0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}

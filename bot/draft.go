@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"go.uber.org/zap"
@@ -45,27 +44,12 @@ type draftSource struct {
 // postable reports whether the draft can be posted in the thread it answers.
 func (s draftSource) postable() bool { return s.Channel != "" && s.Thread != "" }
 
-// clipText keeps the start of a text, at most n bytes, cut on a word boundary.
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return s[:cut]
-}
-
 // encode writes a source as a button value (at most 2,000 characters) or a modal's private
 // metadata (3,000), shortening the customer's words as escaping requires.
 func (s draftSource) encode() string {
 	n := maxSource
 	for {
-		s.Text = clipText(s.Text, n)
+		s.Text = coach.CutWords(s.Text, n)
 		b, _ := json.Marshal(s)
 		if len(b) <= maxValue || n == 0 {
 			return string(b)

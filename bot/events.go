@@ -534,6 +534,6 @@ func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, n
 		if at, ok := ctx.Value(receivedKey{}).(time.Time); ok {
 			b.metrics.observe(time.Since(at))
 		}
-		b.recordTally(ctx, store.Tally{Week: b.week(b.now()), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: rules}})
+		b.recordTally(ctx, coach.Tally{Week: b.week(b.now()), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: rules}})
 	}
 }

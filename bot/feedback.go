@@ -61,7 +61,7 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 	switch kind {
 	case "helpful", "unhelpful":
 		helpful := kind == "helpful"
-		b.recordTally(ctx, store.Tally{Week: b.week(now), Channel: channel, Thread: thread, Feedback: user, Helpful: &helpful, FeedRule: rule})
+		b.recordTally(ctx, coach.Tally{Week: b.week(now), Channel: channel, Thread: thread, Feedback: user, Helpful: &helpful, FeedRule: rule})
 		line = ":+1: Thanks, glad it helped."
 		if !helpful {
 			line = "Thanks, noted. I'll be more careful with *" + r.Title + "*."
@@ -97,7 +97,7 @@ func (b *Bot) admit(ctx context.Context, nudges []coach.Nudge) []coach.Nudge {
 	var out []coach.Nudge
 	for _, n := range nudges {
 		cs := b.agentSettings(ctx, n.To, now)
-		if cs.Silenced(n.Rule, now) || b.quiet(ctx, n.To, cs.Settings, now) {
+		if cs.silenced(n.Rule, now) || b.quiet(ctx, n.To, cs.Settings, now) {
 			b.metrics.held("silenced")
 			continue
 		}
@@ -173,8 +173,13 @@ func quietLabel(q string) string {
 type cachedSettings struct {
 	store.Settings
 	unhelpful map[string]int
-	week      store.Week
+	week      coach.Week
 	read      time.Time
+}
+
+// silenced reports whether a rule is muted, or all coaching snoozed, at now.
+func (cs cachedSettings) silenced(rule string, now time.Time) bool {
+	return now.Before(cs.Snooze) || slices.Contains(cs.Muted, rule)
 }
 
 // settingsTTL is how long a replica trusts the settings it read: a change made through

@@ -131,7 +131,7 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 				sent++
 				log.Info("nudge sent", zap.String("agent", agent), zap.Strings("rules", []string{nudge.Rule}))
 				b.metrics.nudge(nudge.Rule)
-				b.recordTally(ctx, store.Tally{Week: b.week(now), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: {nudge.Rule}}})
+				b.recordTally(ctx, coach.Tally{Week: b.week(now), Channel: t.Channel, Thread: t.TS, Nudges: map[string][]string{agent: {nudge.Rule}}})
 			}
 		}
 	}

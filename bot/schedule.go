@@ -110,7 +110,7 @@ func (b *Bot) fire(ctx context.Context, d store.Due, now time.Time) {
 		return
 	}
 	tm := coach.Timer{Kind: kind, Version: version, At: at}
-	if d.Channel == store.DigestChannel && kind == timerDigest {
+	if d.User != "" && kind == timerDigest {
 		b.fireDigest(ctx, log, d, tm, now)
 		return
 	}

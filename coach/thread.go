@@ -265,7 +265,7 @@ func shortCue(s string) string {
 	if len(s) <= maxCue {
 		return s
 	}
-	return cutWords(s, maxCue) + "…"
+	return CutWords(s, maxCue) + "…"
 }
 
 // address sends every nudge to the thread's owner and renders it, most important first.

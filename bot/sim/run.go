@@ -68,7 +68,7 @@ var kindNames = []string{"reminder", "overdue", "draft", "followups", "digest", 
 func Kinds(blockIDs []string) []string {
 	out := []string{}
 	for _, id := range blockIDs {
-		if rule, ok := strings.CutPrefix(id, "nudge:"); ok && slices.Contains(coach.Rules(), rule) || slices.Contains(kindNames, id) {
+		if rule, ok := strings.CutPrefix(id, "nudge:"); ok && slices.Contains(coach.RuleIDs(), rule) || slices.Contains(kindNames, id) {
 			out = append(out, id)
 		}
 	}
