@@ -127,14 +127,44 @@ type slackAPI interface {
 
 var _ slackAPI = (*slack.Client)(nil)
 
+// Store is the bot's Redis as New takes it (a *store.Store): the sum of the small
+// interfaces each part of the bot declares beside the code that uses it.
+type Store interface {
+	eventStore
+	threadStore
+	nudgeStore
+	scheduleStore
+	figureStore
+	settingStore
+	digestStore
+	userStore
+	promiseStore
+	draftStore
+	Ping(ctx context.Context) error
+}
+
+var _ Store = (*store.Store)(nil)
+
 // Bot is one replica of the app. Several may run against one Redis.
 type Bot struct {
 	cfg    Config
 	client *slack.Client // for Socket Mode
 	api    slackAPI
-	store  *store.Store
 	coach  *coach.Coach
 	log    *zap.Logger
+
+	// Redis, seen by each part of the bot through its own small interface.
+	redis     Store
+	events    eventStore
+	threads   threadStore
+	admission nudgeStore
+	timers    scheduleStore
+	figures   figureStore
+	settings  settingStore
+	digests   digestStore
+	users     userStore
+	promises  promiseStore
+	drafts    draftStore
 
 	self      identity
 	roster    *roster
@@ -145,12 +175,12 @@ type Bot struct {
 	zones     sync.Map // zone name -> *time.Location
 	inflight  tracker
 	slots     chan struct{} // one per event in flight, up to MaxInFlight
-	threads   stripes
+	locks     stripes       // one thread's changes at a time
 	metrics   *metrics
 	limits    limiter
 	tallyMu   sync.Mutex
 	tallies   []coach.Tally // figures waiting for the next flush
-	settings  sync.Map      // user id -> cachedSettings
+	prefCache sync.Map      // user id -> cachedSettings
 	redisDown atomic.Bool   // an outage was logged and has not ended
 	connected atomic.Bool
 	outage    atomic.Bool // a socket outage was logged and has not ended
@@ -162,9 +192,11 @@ type identity struct {
 }
 
 // New returns a bot. The Slack client must carry the app-level token (slack.OptionAppLevelToken).
-func New(cfg Config, api *slack.Client, st *store.Store, c *coach.Coach, log *zap.Logger) *Bot {
+func New(cfg Config, api *slack.Client, st Store, c *coach.Coach, log *zap.Logger) *Bot {
 	cfg.defaults()
-	b := &Bot{cfg: cfg, client: api, api: api, store: st, coach: c, log: log, slots: make(chan struct{}, cfg.MaxInFlight), metrics: newMetrics()}
+	b := &Bot{cfg: cfg, client: api, api: api, coach: c, log: log, slots: make(chan struct{}, cfg.MaxInFlight), metrics: newMetrics(),
+		redis: st, events: st, threads: st, admission: st, timers: st, figures: st, settings: st, digests: st, users: st,
+		promises: st, drafts: st}
 	b.metrics.gauges["deescalate_events_in_flight"] = func() float64 { return float64(len(b.slots)) }
 	b.metrics.gauges["deescalate_socket_connected"] = func() float64 {
 		if b.connected.Load() {
@@ -175,7 +207,7 @@ func New(cfg Config, api *slack.Client, st *store.Store, c *coach.Coach, log *za
 	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, api, log)
 	b.onDuty = newRoster(cfg.OnDutyUsergroup, cfg.OnDutyUsers, cfg.RosterTTL, api, log)
 	b.leads = newRoster(cfg.LeadUsergroup, cfg.LeadUsers, cfg.RosterTTL, api, log)
-	b.threads.init()
+	b.locks.init()
 	return b
 }
 
@@ -263,7 +295,7 @@ func (b *Bot) Ready(ctx context.Context) error {
 	if !b.connected.Load() {
 		return errors.New("socket mode is not connected")
 	}
-	if err := b.store.Ping(ctx); err != nil {
+	if err := b.redis.Ping(ctx); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
 	return nil

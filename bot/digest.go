@@ -30,6 +30,13 @@ const (
 	maxSection  = 2900 // a section's text holds at most 3,000 characters
 )
 
+// digestStore is what the digest's subscriptions and schedule need from Redis.
+type digestStore interface {
+	Subscribe(ctx context.Context, user string, on bool) error
+	Subscribed(ctx context.Context, user string) (bool, error)
+	ScheduleDigest(ctx context.Context, user, name string, at time.Time) error
+}
+
 // nextDigest is the first digest moment strictly after t, in zone.
 func (b *Bot) nextDigest(t time.Time, zone *time.Location) time.Time {
 	local := t.In(zone)
@@ -50,7 +57,7 @@ func (b *Bot) scheduleDigest(ctx context.Context, user string, after time.Time) 
 		tz = u.TZ
 	}
 	at := b.nextDigest(after, b.zone(tz))
-	return b.store.ScheduleDigest(ctx, user, coach.Timer{Kind: timerDigest, At: at}.Name(), at)
+	return b.digests.ScheduleDigest(ctx, user, coach.Timer{Kind: timerDigest, At: at}.Name(), at)
 }
 
 // subscribeLeads puts the leads on the digest (unless they said no) and makes sure every
@@ -60,7 +67,7 @@ func (b *Bot) subscribeLeads(ctx context.Context) {
 		return
 	}
 	for _, lead := range b.leads.all(ctx) {
-		st, err := b.store.SettingsOf(ctx, lead)
+		st, err := b.settings.SettingsOf(ctx, lead)
 		if err != nil {
 			b.log.Warn("could not read a lead's settings", zap.Error(err))
 			return
@@ -69,7 +76,7 @@ func (b *Bot) subscribeLeads(ctx context.Context) {
 			continue
 		}
 		if !st.Digest {
-			if err := b.store.Subscribe(ctx, lead, true); err != nil {
+			if err := b.digests.Subscribe(ctx, lead, true); err != nil {
 				b.log.Warn("could not subscribe a lead to the digest", zap.Error(err))
 				return
 			}
@@ -83,7 +90,7 @@ func (b *Bot) subscribeLeads(ctx context.Context) {
 // fireDigest sends one subscriber's digest for the week before its time.
 func (b *Bot) fireDigest(ctx context.Context, log *zap.Logger, d store.Due, tm coach.Timer, now time.Time) {
 	user := d.User
-	sub, err := b.store.Subscribed(ctx, user)
+	sub, err := b.digests.Subscribed(ctx, user)
 	if err != nil {
 		b.retry(ctx, log, d, true, err)
 		return
@@ -94,7 +101,7 @@ func (b *Bot) fireDigest(ctx context.Context, log *zap.Logger, d store.Due, tm c
 		return
 	}
 	if now.Sub(tm.At) <= digestGrace {
-		first, err := b.store.Sending(ctx, d)
+		first, err := b.timers.Sending(ctx, d)
 		if err != nil {
 			b.retry(ctx, log, d, true, err)
 			return
@@ -132,8 +139,8 @@ func bar(n, top int) string {
 	return strings.Repeat("█", full) + strings.Repeat("░", 10-full)
 }
 
-// change writes a count's change from last week: "▲4", "▼2", "new", "=".
-func change(now, before int) string {
+// trend writes a count's change from last week: "▲4", "▼2", "new", "=".
+func trend(now, before int) string {
 	switch {
 	case before == 0 && now > 0:
 		return "new"
@@ -150,11 +157,11 @@ func change(now, before int) string {
 // week in progress.
 func (b *Bot) digest(ctx context.Context, user string, week coach.Week, sofar bool) ([]slack.Block, string, error) {
 	b.flushTallies(ctx)
-	r, err := b.store.WeekReport(ctx, week)
+	r, err := b.figures.WeekReport(ctx, week)
 	if err != nil {
 		return nil, "", err
 	}
-	prev, err := b.store.WeekReport(ctx, week.Prev())
+	prev, err := b.figures.WeekReport(ctx, week.Prev())
 	if err != nil {
 		return nil, "", err
 	}
@@ -198,7 +205,7 @@ func (b *Bot) digest(ctx context.Context, user string, week coach.Week, sofar bo
 					chs = append(chs, fmt.Sprintf("<#%s> %d", ch, n))
 				}
 				sort.Strings(chs)
-				text := fmt.Sprintf("*%s* · %d (%s) · %d thread%s\n`%s`  %s", coach.ThemeName(t.Theme), t.Count, change(t.Count, before[t.Theme]),
+				text := fmt.Sprintf("*%s* · %d (%s) · %d thread%s\n`%s`  %s", coach.ThemeName(t.Theme), t.Count, trend(t.Count, before[t.Theme]),
 					t.Threads, plural(t.Threads), bar(t.Count, top), strings.Join(chs, " · "))
 				for _, e := range t.Examples {
 					if !slices.Contains(b.membersOf(ctx, e.Channel), user) {
@@ -310,7 +317,7 @@ func (b *Bot) slashDigest(ctx context.Context, cmd slack.SlashCommand, arg strin
 	user := cmd.UserID
 	switch strings.ToLower(strings.TrimSpace(arg)) {
 	case "subscribe", "on", "start":
-		if err := b.store.Subscribe(ctx, user, true); err != nil {
+		if err := b.digests.Subscribe(ctx, user, true); err != nil {
 			return err
 		}
 		if err := b.scheduleDigest(ctx, user, b.now()); err != nil {
@@ -325,7 +332,7 @@ func (b *Bot) slashDigest(ctx context.Context, cmd slack.SlashCommand, arg strin
 			":white_check_mark: *Subscribed.* Your first digest arrives %s, your time, as a DM. `%s digest preview` shows this week so far.",
 			coach.When(next, b.now(), b.zone(tz), false), cmd.Command)), "Subscribed to the weekly digest")
 	case "unsubscribe", "off", "stop":
-		if err := b.store.Subscribe(ctx, user, false); err != nil {
+		if err := b.digests.Subscribe(ctx, user, false); err != nil {
 			return err
 		}
 		return b.respond(ctx, cmd.ResponseURL, textBlocks(blockDigest, fmt.Sprintf("*Unsubscribed.* No more weekly digests. `%s digest subscribe` brings them back.", cmd.Command)), "Unsubscribed")

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
 )
 
 // The ids of the draft's entry points and modal.
@@ -29,6 +30,11 @@ const (
 	maxSource = 1500
 	maxValue  = 1990 // a button's value holds at most 2,000 characters
 )
+
+// draftStore finds the threads an agent owns with an upset customer.
+type draftStore interface {
+	UpsetThreads(ctx context.Context, agent, channel string, limit int) ([]store.Snapshot, error)
+}
 
 // draftSource is the message a draft answers and where it was written.
 type draftSource struct {
@@ -96,7 +102,7 @@ func (b *Bot) compose(ctx context.Context, src draftSource, agent string) compos
 		}
 	}
 	if src.postable() {
-		if snap, err := b.store.Load(ctx, src.Channel, src.Thread); err == nil && snap.Version > 0 {
+		if snap, err := b.threads.Load(ctx, src.Channel, src.Thread); err == nil && snap.Version > 0 {
 			t := snap.Thread
 			req.Thread = &t
 		}
@@ -317,7 +323,7 @@ func (b *Bot) onDraftSubmitted(ctx context.Context, cb slack.InteractionCallback
 	if u != nil {
 		tz = u.TZ
 	}
-	snap, err := b.store.Load(ctx, src.Channel, src.Thread)
+	snap, err := b.threads.Load(ctx, src.Channel, src.Thread)
 	if err != nil {
 		return err
 	}
@@ -413,7 +419,7 @@ func (b *Bot) slashDraft(ctx context.Context, cmd slack.SlashCommand, arg string
 	case arg != "":
 		src.Text = arg
 	default:
-		snaps, err := b.store.UpsetThreads(ctx, cmd.UserID, cmd.ChannelID, 1)
+		snaps, err := b.drafts.UpsetThreads(ctx, cmd.UserID, cmd.ChannelID, 1)
 		if err != nil {
 			return err
 		}

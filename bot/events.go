@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"hash/fnv"
-	"math/rand/v2"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -235,6 +232,14 @@ func (b *Bot) handleEventsAPI(ctx context.Context, evt socketmode.Event) error {
 	return nil
 }
 
+// eventStore is what reading an event needs from Redis: the de-duplicating first load of its
+// thread, giving the event up after a failure, and the thread a message belongs to.
+type eventStore interface {
+	Begin(ctx context.Context, eventID, channel, thread, user string) (store.Snapshot, error)
+	Release(ctx context.Context, eventID, channel, thread string) error
+	ThreadOf(ctx context.Context, channel, ts string) (thread string, known bool, err error)
+}
+
 // message is a message event reduced to what coaching needs.
 type message struct {
 	kind                     coach.EventKind
@@ -301,7 +306,7 @@ func (b *Bot) onMessage(ctx context.Context, eventID string, m *slackevents.Mess
 	}
 	log := b.log.With(zap.String("event_id", eventID), zap.String("channel", msg.channel),
 		zap.String("thread_ts", msg.thread), zap.String("ts", msg.ts), zap.String("user", msg.user))
-	snap, err := b.store.Begin(ctx, eventID, msg.channel, msg.thread, msg.user)
+	snap, err := b.events.Begin(ctx, eventID, msg.channel, msg.thread, msg.user)
 	if err != nil {
 		return err
 	}
@@ -334,98 +339,23 @@ func (b *Bot) releaseOnError(log *zap.Logger, err *error, eventID, channel, thre
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if rerr := b.store.Release(ctx, eventID, channel, thread); rerr != nil && !b.redisDown.Load() {
+	if rerr := b.events.Release(ctx, eventID, channel, thread); rerr != nil && !b.redisDown.Load() {
 		log.Warn("could not release the event after a failure", zap.Error(rerr))
 	}
 }
 
-// apply runs the coach on an event and saves the result with its nudges' cooldowns, then
-// posts the nudges. Within a replica a thread's events are applied one at a time (a striped
-// lock, given up when the event's time runs out), so only replicas race; when one loses, it
-// loads the thread again and retries after a short random pause. The nudges are posted after
-// the lock is released: a slow Slack must not hold up the thread.
+// apply observes an event in its thread (as loaded by Begin or Load), saves the result and
+// delivers the nudges it calls for.
 func (b *Bot) apply(ctx context.Context, log *zap.Logger, eventID string, snap store.Snapshot, ev coach.Event, remember []string, fresh *store.User) error {
-	t, nudges, err := b.commit(ctx, eventID, snap, ev, remember, fresh)
-	if err != nil {
-		return err
-	}
-	for _, n := range nudges {
-		log.Debug("nudge claimed", zap.String("rule", n.Rule), zap.String("agent", n.To))
-	}
-	b.sendNudges(ctx, log, t, nudges)
-	return nil
-}
-
-const commitAttempts = 10
-
-func (b *Bot) commit(ctx context.Context, eventID string, snap store.Snapshot, ev coach.Event, remember []string, fresh *store.User) (coach.Thread, []coach.Nudge, error) {
 	channel, thread := snap.Thread.Channel, snap.Thread.TS
-	unlock, err := b.threads.lock(ctx, channel, thread)
-	if err != nil {
-		return coach.Thread{}, nil, fmt.Errorf("wait for thread %s/%s: %w", channel, thread, err)
-	}
-	defer unlock()
-	for attempt := range commitAttempts {
-		if attempt > 0 {
-			// The snapshot from Begin may predate a write that finished while we waited for the
-			// lock or lost the race: read the thread again.
-			pause := time.Duration(rand.Int64N(int64(attempt)*int64(2*time.Millisecond))) + time.Millisecond
-			select {
-			case <-time.After(pause):
-			case <-ctx.Done():
-				return coach.Thread{}, nil, ctx.Err()
-			}
-			var err error
-			if snap, err = b.store.Load(ctx, channel, thread); err != nil {
-				return coach.Thread{}, nil, err
-			}
-		}
-		next, nudges := b.coach.Observe(snap.Thread, ev)
-		sc := b.scheduleOf(snap.Thread, next)
-		claimed, err := b.store.Commit(ctx, store.Commit{
-			Thread: next, EventID: eventID, Version: snap.Version, Nudges: nudges, Cooldown: b.cfg.NudgeCooldown,
-			Now: ev.At, Messages: remember, User: fresh, Schedule: sc,
-		})
-		if errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return coach.Thread{}, nil, err
-		}
-		b.unschedule(ctx, channel, thread, sc)
-		b.recordTally(ctx, b.tally(ctx, snap.Thread, next, &ev))
-		var send []coach.Nudge
-		for i, n := range nudges {
-			if claimed[i] {
-				send = append(send, n)
-			}
-		}
-		return next, send, nil
-	}
-	return coach.Thread{}, nil, fmt.Errorf("thread %s/%s kept changing: gave up after %d attempts", channel, thread, commitAttempts)
-}
-
-// stripes serialises work per thread within one replica without a lock per thread. Each
-// stripe is a one-slot channel, so a waiter can give up when its context ends.
-type stripes [256]chan struct{}
-
-func (s *stripes) init() {
-	for i := range s {
-		s[i] = make(chan struct{}, 1)
-	}
-}
-
-func (s *stripes) lock(ctx context.Context, channel, thread string) (func(), error) {
-	h := fnv.New32a()
-	h.Write([]byte(channel))
-	h.Write([]byte(thread))
-	slot := s[h.Sum32()%uint32(len(s))]
-	select {
-	case slot <- struct{}{}:
-		return func() { <-slot }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	_, _, _, err := b.update(ctx, log, change{
+		channel: channel, thread: thread, eventID: eventID, snap: &snap, remember: remember, user: fresh, ev: &ev, at: ev.At,
+		step: func(t coach.Thread) (coach.Thread, []coach.Nudge, bool, error) {
+			next, nudges := b.coach.Observe(t, ev)
+			return next, nudges, true, nil
+		},
+	})
+	return err
 }
 
 func (b *Bot) onReaction(ctx context.Context, eventID string, r *slackevents.ReactionAddedEvent) (err error) {
@@ -437,7 +367,7 @@ func (b *Bot) onReaction(ctx context.Context, eventID string, r *slackevents.Rea
 	if !b.watched(ctx, channel) {
 		return nil
 	}
-	thread, known, err := b.store.ThreadOf(ctx, channel, ts)
+	thread, known, err := b.events.ThreadOf(ctx, channel, ts)
 	if err != nil {
 		return err
 	}
@@ -446,7 +376,7 @@ func (b *Bot) onReaction(ctx context.Context, eventID string, r *slackevents.Rea
 	}
 	log := b.log.With(zap.String("event_id", eventID), zap.String("channel", channel),
 		zap.String("thread_ts", thread), zap.String("user", r.User))
-	snap, err := b.store.Begin(ctx, eventID, channel, thread, r.User)
+	snap, err := b.events.Begin(ctx, eventID, channel, thread, r.User)
 	if err != nil {
 		return err
 	}
@@ -490,7 +420,6 @@ func (b *Bot) parentOf(ctx context.Context, channel, ts string) string {
 // Slack refused (after waiting out its rate limits) is logged and its cooldown released, so
 // the next occasion can nudge again.
 func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, nudges []coach.Nudge) {
-	nudges = b.admit(ctx, nudges)
 	byAgent := map[string][]coach.Nudge{}
 	var order []string
 	for _, n := range nudges {
@@ -521,7 +450,7 @@ func (b *Bot) sendNudges(ctx context.Context, log *zap.Logger, t coach.Thread, n
 		if err != nil {
 			log.Error("nudge not delivered", zap.String("agent", agent), zap.Strings("rules", rules), zap.Error(err))
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-			if rerr := b.store.ReleaseCooldowns(rctx, t.Channel, t.TS, ns); rerr != nil {
+			if rerr := b.admission.ReleaseCooldowns(rctx, t.Channel, t.TS, ns); rerr != nil {
 				log.Warn("could not release the cooldowns of an undelivered nudge", zap.Error(rerr))
 			}
 			cancel()

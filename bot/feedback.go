@@ -24,7 +24,6 @@ const (
 	blockFeedback  = "feedback"
 	// unhelpfulLimit "not helpful" votes on a rule in a week hold it to one nudge a day.
 	unhelpfulLimit = 3
-	throttleFor    = 24 * time.Hour
 	// budgetReserve is the part of the hourly budget only the most important rules may use.
 	budgetReserve = 2
 )
@@ -66,17 +65,17 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 		if !helpful {
 			line = "Thanks, noted. I'll be more careful with *" + r.Title + "*."
 			b.flushTallies(ctx) // the vote counts at once
-			if votes, err := b.store.UnhelpfulVotes(ctx, b.week(now), user); err == nil && votes[rule] >= unhelpfulLimit {
+			if votes, err := b.figures.UnhelpfulVotes(ctx, b.week(now), user); err == nil && votes[rule] >= unhelpfulLimit {
 				line = "Thanks, noted. You've said *" + r.Title + "* didn't help several times this week, so it will nudge you at most once a day. Mute it in App Home to stop it."
 			}
 		}
 	case "mute":
-		if err := b.store.SetMute(ctx, user, rule, true); err != nil {
+		if err := b.settings.SetMute(ctx, user, rule, true); err != nil {
 			return err
 		}
 		line = ":mute: *" + r.Title + "* is muted for you. You can turn it back on in the app's Home tab."
 	case "snooze":
-		if err := b.store.SetSnooze(ctx, user, now.Add(time.Hour)); err != nil {
+		if err := b.settings.SetSnooze(ctx, user, now.Add(time.Hour)); err != nil {
 			return err
 		}
 		line = ":zzz: Coaching is snoozed for an hour. Reminders of your promises still come."
@@ -89,52 +88,83 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 	return b.reply(ctx, cb.ResponseURL, true, blockFeedback, line)
 }
 
-// admit keeps the nudges each agent should get now: not muted, snoozed or in their quiet
-// hours, not held back after repeated "not helpful", and within their hourly budget, the
-// most important first.
-func (b *Bot) admit(ctx context.Context, nudges []coach.Nudge) []coach.Nudge {
-	now := b.now()
-	var out []coach.Nudge
+// nudgeStore is what admitting and delivering nudges needs from Redis.
+type nudgeStore interface {
+	SettingsOf(ctx context.Context, user string) (store.Settings, error)
+	UnhelpfulVotes(ctx context.Context, w coach.Week, agent string) (map[string]int, error)
+	Admit(ctx context.Context, now time.Time, asks []store.Ask) ([]store.Verdict, error)
+	ReleaseCooldowns(ctx context.Context, channel, thread string, nudges []coach.Nudge) error
+}
+
+// screen decides, before the commit, what each nudge must pass: a nudge for an agent who
+// muted its rule, snoozed coaching or is in their quiet hours is dropped here; the rest ask
+// the commit for their cooldown, the hold on a rule the agent found unhelpful several times
+// this week (one a day), and a place in the agent's hourly budget (the last budgetReserve
+// places kept for the priority rules).
+func (b *Bot) screen(ctx context.Context, nudges []coach.Nudge, now time.Time) []store.Ask {
+	var asks []store.Ask
 	for _, n := range nudges {
 		cs := b.agentSettings(ctx, n.To, now)
-		if cs.silenced(n.Rule, now) || b.quiet(ctx, n.To, cs.Settings, now) {
+		if cs.silenced(n.Rule, now) || cs.quiet(now) {
 			b.metrics.held("silenced")
 			continue
 		}
-		if cs.unhelpful[n.Rule] >= unhelpfulLimit {
-			if first, err := b.store.Throttle(ctx, n.To, n.Rule, throttleFor); err == nil && !first {
-				b.metrics.held("unhelpful")
-				continue
-			}
+		asks = append(asks, store.Ask{Nudge: n, Hold: cs.unhelpful[n.Rule] >= unhelpfulLimit, Budget: b.budget(n.Rule)})
+	}
+	return asks
+}
+
+// budget is the hourly budget a rule's nudge may use (0: no limit).
+func (b *Bot) budget(rule string) int {
+	switch {
+	case b.cfg.NudgeBudget <= 0:
+		return 0
+	case slices.Contains(priorityRules, rule):
+		return b.cfg.NudgeBudget
+	}
+	return max(1, b.cfg.NudgeBudget-budgetReserve)
+}
+
+// admitted keeps the nudges the commit admitted and counts those it held.
+func (b *Bot) admitted(log *zap.Logger, asks []store.Ask, verdicts []store.Verdict) []coach.Nudge {
+	var out []coach.Nudge
+	for i, v := range verdicts {
+		n := asks[i].Nudge
+		switch v {
+		case store.Admitted:
+			out = append(out, n)
+		case store.Throttled:
+			b.metrics.held("unhelpful")
+		case store.OverBudget:
+			b.metrics.held("budget")
+			log.Info("nudge held: hourly budget spent", zap.String("agent", n.To), zap.String("rule", n.Rule))
 		}
-		if b.cfg.NudgeBudget > 0 {
-			limit := b.cfg.NudgeBudget
-			if !slices.Contains(priorityRules, n.Rule) {
-				limit = max(1, limit-budgetReserve)
-			}
-			ok, err := b.store.Spend(ctx, n.To, now, limit)
-			if err == nil && !ok {
-				b.metrics.held("budget")
-				b.log.Info("nudge held: hourly budget spent", zap.String("agent", n.To), zap.String("rule", n.Rule))
-				continue
-			}
-		}
-		out = append(out, n)
 	}
 	return out
 }
 
-// quiet reports whether now falls in an agent's quiet hours, in their zone.
-func (b *Bot) quiet(ctx context.Context, user string, st store.Settings, now time.Time) bool {
-	from, to, ok := parseQuiet(st.Quiet)
+// admitNow decides a nudge that has no cooldown (a waiting customer's, sent by a timer): the
+// same screen, then its hold and budget in one round trip. When Redis cannot say, it nudges.
+func (b *Bot) admitNow(ctx context.Context, log *zap.Logger, n coach.Nudge, now time.Time) bool {
+	asks := b.screen(ctx, []coach.Nudge{n}, now)
+	if len(asks) == 0 {
+		return false
+	}
+	verdicts, err := b.admission.Admit(ctx, now, asks)
+	if err != nil {
+		log.Warn("could not check the agent's budget; nudging", zap.Error(err))
+		return true
+	}
+	return len(b.admitted(log, asks, verdicts)) == 1
+}
+
+// quiet reports whether now falls in the agent's quiet hours, in their zone.
+func (cs cachedSettings) quiet(now time.Time) bool {
+	from, to, ok := parseQuiet(cs.Quiet)
 	if !ok {
 		return false
 	}
-	tz := ""
-	if u := b.profileOf(ctx, user); u != nil {
-		tz = u.TZ
-	}
-	l := now.In(b.zone(tz))
+	l := now.In(cs.zone)
 	m := time.Duration(l.Hour())*time.Hour + time.Duration(l.Minute())*time.Minute
 	if from <= to {
 		return m >= from && m < to
@@ -169,10 +199,12 @@ func quietLabel(q string) string {
 	return "Quiet " + strings.ReplaceAll(q, "-", "–")
 }
 
-// cachedSettings are an agent's settings and this week's "not helpful" votes, as read.
+// cachedSettings are an agent's settings, this week's "not helpful" votes and, when they
+// keep quiet hours, their zone, as read.
 type cachedSettings struct {
 	store.Settings
 	unhelpful map[string]int
+	zone      *time.Location
 	week      coach.Week
 	read      time.Time
 }
@@ -189,25 +221,30 @@ const settingsTTL = 30 * time.Second
 // agentSettings returns an agent's settings, from the cache when fresh.
 func (b *Bot) agentSettings(ctx context.Context, user string, now time.Time) cachedSettings {
 	week := b.week(now)
-	if v, ok := b.settings.Load(user); ok {
+	if v, ok := b.prefCache.Load(user); ok {
 		cs := v.(cachedSettings)
-		if cs.week == week && time.Since(cs.read) < settingsTTL {
+		if cs.week == week && now.Sub(cs.read) < settingsTTL {
 			return cs
 		}
 	}
-	cs := cachedSettings{week: week, read: time.Now()}
+	cs := cachedSettings{week: week, read: now, zone: time.UTC}
 	var err error
-	if cs.Settings, err = b.store.SettingsOf(ctx, user); err != nil {
+	if cs.Settings, err = b.admission.SettingsOf(ctx, user); err != nil {
 		b.log.Warn("could not read an agent's settings; nudging", zap.Error(err))
 		return cs
 	}
-	if cs.unhelpful, err = b.store.UnhelpfulVotes(ctx, week, user); err != nil {
+	if cs.unhelpful, err = b.admission.UnhelpfulVotes(ctx, week, user); err != nil {
 		b.log.Warn("could not read an agent's feedback; nudging", zap.Error(err))
 		return cs
 	}
-	b.settings.Store(user, cs)
+	if cs.Quiet != "" {
+		if u := b.profileOf(ctx, user); u != nil {
+			cs.zone = b.zone(u.TZ)
+		}
+	}
+	b.prefCache.Store(user, cs)
 	return cs
 }
 
 // forgetSettings drops an agent's cached settings after they changed them here.
-func (b *Bot) forgetSettings(user string) { b.settings.Delete(user) }
+func (b *Bot) forgetSettings(user string) { b.prefCache.Delete(user) }

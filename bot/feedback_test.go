@@ -2,11 +2,12 @@ package bot_test
 
 import (
 	"fmt"
-	"github.com/deescalate/deescalate/bot/fakeslack"
 	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/deescalate/deescalate/bot/fakeslack"
 )
 
 // TestNotHelpfulHoldsARuleToOnceADay: after three "not helpful" votes on pause in a week,

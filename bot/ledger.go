@@ -36,6 +36,11 @@ const (
 	moveInput      = "new_due"
 )
 
+// promiseStore lists an agent's open promises.
+type promiseStore interface {
+	OpenPromises(ctx context.Context, agent string, limit int) ([]store.ThreadRef, error)
+}
+
 // ref names a promise from a button: the message kind it sits in (so an answer keeps that
 // kind), the thread and the promise's version. It travels as "kind|channel|thread|version".
 type ref struct {
@@ -112,8 +117,8 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 			for _, agent := range to {
 				nudge := n.Nudge
 				nudge.To = agent
-				if len(b.admit(ctx, []coach.Nudge{nudge})) == 0 {
-					continue // muted, snoozed, quiet or over budget for this agent
+				if !b.admitNow(ctx, log, nudge, now) {
+					continue // muted, snoozed, quiet, held or over budget for this agent
 				}
 				blocks, fallback := renderNudges([]coach.Nudge{nudge}, t.Channel, t.TS)
 				opts := []slack.MsgOption{slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(fallback, false)}
@@ -254,10 +259,10 @@ func (b *Bot) onDutyIn(ctx context.Context, channel string) []string {
 			if id == b.self.UserID {
 				continue
 			}
-			cached, _ := b.store.CachedUser(ctx, id)
+			cached, _ := b.users.CachedUser(ctx, id)
 			who, fresh := b.whois(ctx, id, cached, "")
 			if fresh != nil {
-				_ = b.store.SaveUser(ctx, fresh)
+				_ = b.users.SaveUser(ctx, fresh)
 			}
 			if who.role == roleAgent {
 				out = append(out, id)
@@ -299,7 +304,7 @@ func (b *Bot) membersOf(ctx context.Context, channel string) []string {
 
 // profileOf returns a user's profile from the cache, or from Slack (and caches it).
 func (b *Bot) profileOf(ctx context.Context, id string) *store.User {
-	if u, err := b.store.CachedUser(ctx, id); err == nil {
+	if u, err := b.users.CachedUser(ctx, id); err == nil {
 		return u
 	}
 	info, err := b.api.GetUserInfoContext(ctx, id)
@@ -307,7 +312,7 @@ func (b *Bot) profileOf(ctx context.Context, id string) *store.User {
 		return nil
 	}
 	u := profile(info)
-	_ = b.store.SaveUser(ctx, u)
+	_ = b.users.SaveUser(ctx, u)
 	return u
 }
 
@@ -316,36 +321,16 @@ var errNotYours = errors.New("the promise is another agent's")
 // changePromise applies op to a thread's promise on behalf of user and saves it with its
 // schedule. It returns the thread after, and whether op changed anything.
 func (b *Bot) changePromise(ctx context.Context, r ref, user string, op func(coach.Thread) (coach.Thread, bool)) (coach.Thread, bool, error) {
-	unlock, err := b.threads.lock(ctx, r.channel, r.thread)
-	if err != nil {
-		return coach.Thread{}, false, err
-	}
-	defer unlock()
-	for range commitAttempts {
-		snap, err := b.store.Load(ctx, r.channel, r.thread)
-		if err != nil {
-			return coach.Thread{}, false, err
-		}
-		if p := snap.Thread.Promise; p != nil && p.Agent != user {
-			return snap.Thread, false, errNotYours
-		}
-		next, ok := op(snap.Thread)
-		if !ok {
-			return snap.Thread, false, nil
-		}
-		sc := b.scheduleOf(snap.Thread, next)
-		_, err = b.store.Commit(ctx, store.Commit{Thread: next, Version: snap.Version, Now: b.now(), Schedule: sc})
-		if errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return coach.Thread{}, false, err
-		}
-		b.unschedule(ctx, r.channel, r.thread, sc)
-		b.recordTally(ctx, b.tally(ctx, snap.Thread, next, nil))
-		return next, true, nil
-	}
-	return coach.Thread{}, false, fmt.Errorf("thread %s/%s kept changing", r.channel, r.thread)
+	log := b.log.With(zap.String("channel", r.channel), zap.String("thread_ts", r.thread), zap.String("user", user))
+	_, after, changed, err := b.update(ctx, log, change{channel: r.channel, thread: r.thread, at: b.now(),
+		step: func(t coach.Thread) (coach.Thread, []coach.Nudge, bool, error) {
+			if p := t.Promise; p != nil && p.Agent != user {
+				return t, nil, false, errNotYours
+			}
+			next, ok := op(t)
+			return next, nil, ok, nil
+		}})
+	return after, changed, err
 }
 
 // settledLine says why a button no longer applies.
@@ -477,7 +462,7 @@ type moveMeta struct {
 }
 
 func (b *Bot) openMoveModal(ctx context.Context, cb slack.InteractionCallback, r ref) error {
-	snap, err := b.store.Load(ctx, r.channel, r.thread)
+	snap, err := b.threads.Load(ctx, r.channel, r.thread)
 	if err != nil {
 		return err
 	}
@@ -629,13 +614,13 @@ func (b *Bot) followups(ctx context.Context, cmd slack.SlashCommand) error {
 // promiseList shows an agent's open promises, soonest first, each with its buttons, under a
 // heading (block id followups); n counts them all.
 func (b *Bot) promiseList(ctx context.Context, user string, shown int) (blocks []slack.Block, n int, err error) {
-	refs, err := b.store.OpenPromises(ctx, user, 3*shown)
+	refs, err := b.promises.OpenPromises(ctx, user, 3*shown)
 	if err != nil {
 		return nil, 0, err
 	}
 	now := b.now()
 	for _, tr := range refs {
-		snap, err := b.store.Load(ctx, tr.Channel, tr.Thread)
+		snap, err := b.threads.Load(ctx, tr.Channel, tr.Thread)
 		if err != nil {
 			return nil, 0, err
 		}

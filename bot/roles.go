@@ -14,6 +14,12 @@ import (
 	"github.com/deescalate/deescalate/store"
 )
 
+// userStore is the profile cache in Redis.
+type userStore interface {
+	CachedUser(ctx context.Context, id string) (*store.User, error)
+	SaveUser(ctx context.Context, u *store.User) error
+}
+
 type role uint8
 
 const (

@@ -7,7 +7,15 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
 )
+
+// figureStore is what the week's figures need from Redis.
+type figureStore interface {
+	RecordAll(ctx context.Context, ts []coach.Tally) error
+	WeekReport(ctx context.Context, w coach.Week) (store.Report, error)
+	UnhelpfulVotes(ctx context.Context, w coach.Week, agent string) (map[string]int, error)
+}
 
 // The weekly figures: after each change to a thread, what it adds to its week (in the team's
 // zone) is recorded beside it. They feed the digests and App Home.
@@ -17,11 +25,7 @@ func (b *Bot) week(t time.Time) coach.Week { return coach.WeekOf(t, b.cfg.TeamZo
 
 // tally is what moving a thread from before to after adds to the week's figures (the rules
 // are coach.TallyOf's); ev is the event that did it, nil for a timer or a button.
-func (b *Bot) tally(ctx context.Context, before, after coach.Thread, ev *coach.Event) coach.Tally {
-	at := b.now()
-	if ev != nil {
-		at = ev.At
-	}
+func (b *Bot) tally(ctx context.Context, before, after coach.Thread, ev *coach.Event, at time.Time) coach.Tally {
 	isAgent := func(id string) bool { return b.roster.configured() && b.roster.has(ctx, id) }
 	return coach.TallyOf(before, after, ev, at, b.cfg.TeamZone, isAgent)
 }
@@ -55,7 +59,7 @@ func (b *Bot) flushTallies(ctx context.Context) {
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
-	if err := b.store.RecordAll(rctx, ts); err != nil {
+	if err := b.figures.RecordAll(rctx, ts); err != nil {
 		if b.redisTrouble(err) {
 			// Keep them for when Redis is back, within reason.
 			b.tallyMu.Lock()

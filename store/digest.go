@@ -356,34 +356,6 @@ func (s *Store) ScheduleDigest(ctx context.Context, user, name string, at time.T
 	return s.rdb.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(at.UnixMilli()), Member: member(name, digestChannel, user)}).Err()
 }
 
-// Throttle reports whether an agent may get a rule's nudge now, at most once per d.
-func (s *Store) Throttle(ctx context.Context, agent, rule string, d time.Duration) (bool, error) {
-	return s.rdb.SetNX(ctx, s.keys.throttle(agent, rule), 1, d).Result()
-}
-
-// spendScript takes one nudge from an agent's budget for the hour when fewer than the
-// limit were spent: KEYS[1] the hour's counter; ARGV limit, ttl (ms).
-var spendScript = redis.NewScript(`
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n >= tonumber(ARGV[1]) then
-  return 0
-end
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
-`)
-
-// Spend takes one nudge from an agent's budget for the clock hour of now, unless limit
-// nudges went out already that hour.
-func (s *Store) Spend(ctx context.Context, agent string, now time.Time, limit int) (bool, error) {
-	key := s.keys.budget(agent, now)
-	n, err := spendScript.Run(ctx, s.rdb, []string{key}, limit, (2 * time.Hour).Milliseconds()).Int()
-	if err != nil {
-		return true, fmt.Errorf("spend budget of %s: %w", agent, err)
-	}
-	return n == 1, nil
-}
-
 // SetQuiet sets an agent's quiet hours ("18:00-08:00"; "" for none).
 func (s *Store) SetQuiet(ctx context.Context, user, quiet string) error {
 	if quiet == "" {

@@ -12,7 +12,10 @@ import (
 // keys builds every Redis key the bot uses. All keys start with the configured prefix, so
 // several workspaces or environments can share one Redis. Keys that one script touches
 // together share a hash tag ({…}) so they live in one Redis Cluster slot: everything about a
-// thread is tagged with the thread.
+// thread is tagged with the thread, the schedule with {sched}. The one exception is the
+// commit script, which also spends the agent's hourly budget and unhelpful hold (budget,
+// throttle): they belong to the agent, not the thread, so on a Redis Cluster that script
+// spans two slots, which a Cluster refuses (issue 18 brings a real Cluster to the tests).
 //
 // Ids come from Slack payloads, which a hostile workspace member can shape, so every id is
 // passed through safe() and can never add a ':' or a '{' of its own.
