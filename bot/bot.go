@@ -1,6 +1,12 @@
 // Package bot speaks Slack: the Socket Mode loop (ack first, then handle), routing of events,
-// slash commands and interactions, role resolution, Block Kit rendering and the HTTP probes.
-// The coaching itself comes from coach and the state from store.
+// slash commands and interactions, who is who, Block Kit rendering, the schedule of
+// reminders and digests, and the HTTP probes. The coaching itself comes from coach and the
+// state from store. One message, file by file: socket.go acknowledges the envelope,
+// route.go hands it to message.go, which reads it and resolves its author (people.go);
+// update.go locks, loads, observes, admits (nudge.go) and commits the thread; nudge.go
+// delivers the nudges; figures.go keeps what it adds to the week. Timers run in schedule.go
+// and come back through update.go, their DMs drawn by promises.go and digest.go; buttons
+// land in promise_actions.go, feedback.go, home.go and draft.go.
 package bot
 
 import (
@@ -204,9 +210,9 @@ func New(cfg Config, api *slack.Client, st Store, c *coach.Coach, log *zap.Logge
 		}
 		return 0
 	}
-	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, api, log)
-	b.onDuty = newRoster(cfg.OnDutyUsergroup, cfg.OnDutyUsers, cfg.RosterTTL, api, log)
-	b.leads = newRoster(cfg.LeadUsergroup, cfg.LeadUsers, cfg.RosterTTL, api, log)
+	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, cfg.Now, api, log)
+	b.onDuty = newRoster(cfg.OnDutyUsergroup, cfg.OnDutyUsers, cfg.RosterTTL, cfg.Now, api, log)
+	b.leads = newRoster(cfg.LeadUsergroup, cfg.LeadUsers, cfg.RosterTTL, cfg.Now, api, log)
 	b.locks.init()
 	return b
 }

@@ -297,21 +297,6 @@ func figureLines(f store.Figures) string {
 	return strings.Join(lines, "\n")
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-// section is a mrkdwn section, cut to Slack's limit.
-func section(blockID, text string) slack.Block {
-	if len(text) > maxSection {
-		text = coach.CutWords(text, maxSection) + " …"
-	}
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil, slack.SectionBlockOptionBlockID(blockID))
-}
-
 // slashDigest answers /deescalate digest subscribe|unsubscribe|preview.
 func (b *Bot) slashDigest(ctx context.Context, cmd slack.SlashCommand, arg string) error {
 	user := cmd.UserID

@@ -198,3 +198,13 @@ func (b *Bot) onHomeButton(ctx context.Context, cb slack.InteractionCallback, a 
 	b.log.Info("setting changed", zap.String("user", user), zap.String("action", a.ActionID), zap.String("value", a.Value))
 	return b.publishHome(ctx, user)
 }
+
+// quietChoices are the quiet hours App Home offers.
+var quietChoices = []string{"", "17:00-09:00", "18:00-08:00", "19:00-08:00", "20:00-07:00", "22:00-07:00"}
+
+func quietLabel(q string) string {
+	if q == "" {
+		return "No quiet hours"
+	}
+	return "Quiet " + strings.ReplaceAll(q, "-", "–")
+}
