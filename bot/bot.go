@@ -172,25 +172,26 @@ type Bot struct {
 	promises  promiseStore
 	drafts    draftStore
 
-	self      identity
-	roster    *roster
-	onDuty    *roster
-	leads     *roster
-	members   sync.Map // channel id -> channelMembers
-	channels  sync.Map // channel id -> channelInfo
-	zones     sync.Map // zone name -> *time.Location
-	inflight  tracker
-	slots     chan struct{} // one per event in flight, up to MaxInFlight
-	locks     stripes       // one thread's changes at a time
-	metrics   *metrics
-	limits    limiter
-	tallyMu   sync.Mutex
-	tallies   []coach.Tally // figures waiting for the next flush
-	prefCache sync.Map      // user id -> cachedSettings
-	redisDown atomic.Bool   // an outage was logged and has not ended
-	connected atomic.Bool
-	outage    atomic.Bool // a socket outage was logged and has not ended
-	shedding  atomic.Bool // events are being left for Slack to redeliver
+	self         identity
+	roster       *roster
+	onDuty       *roster
+	leads        *roster
+	members      sync.Map // channel id -> channelMembers
+	channels     sync.Map // channel id -> channelInfo
+	zones        sync.Map // zone name -> *time.Location
+	inflight     tracker
+	slots        chan struct{} // one per event in flight, up to MaxInFlight
+	locks        stripes       // one thread's changes at a time
+	metrics      *metrics
+	limits       limiter
+	tallyMu      sync.Mutex
+	tallies      []coach.Tally // figures waiting for the next flush
+	prefCache    sync.Map      // user id -> cachedSettings
+	redisDown    atomic.Bool   // an outage was logged and has not ended
+	connected    atomic.Bool
+	outage       atomic.Bool // a socket outage was logged and has not ended
+	shedding     atomic.Bool // events are being left for Slack to redeliver
+	schedFailing atomic.Bool // the scheduler cannot claim timers, and said so
 }
 
 type identity struct {

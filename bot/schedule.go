@@ -39,45 +39,50 @@ const (
 // lease is how long a claimed timer stays with its replica: enough to send and record it.
 func (b *Bot) lease() time.Duration { return max(3*b.cfg.EventTimeout, 30*time.Second) }
 
-// scheduleLoop runs RunDue every SchedulePoll until ctx ends.
+// scheduleLoop runs the scheduler's step every SchedulePoll until ctx ends, again at once
+// while a step finds a full batch.
 func (b *Bot) scheduleLoop(ctx, work context.Context) {
 	tick := time.NewTicker(b.cfg.SchedulePoll)
 	defer tick.Stop()
-	failing := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
-		b.flushTallies(work)
 		for {
-			n, err := b.runDue(ctx, work)
-			if err != nil {
-				if ctx.Err() != nil {
-					return // stopping
-				}
-				if !b.redisTrouble(err) && !failing {
-					b.log.Warn("scheduler: cannot claim due timers; retrying", zap.Error(err))
-				}
-				failing = true
-				break
-			}
-			b.redisOK()
-			if failing {
-				b.log.Info("scheduler: claiming due timers again")
-				failing = false
-			}
-			if n < claimBatch {
+			n, err := b.step(ctx, work)
+			if err != nil || n < claimBatch {
 				break
 			}
 		}
 	}
 }
 
-// RunDue handles the timers due by now and returns how many it claimed. The scheduler loop
-// calls it; a simulation calls it itself as its virtual clock passes each due time.
-func (b *Bot) RunDue(ctx context.Context) (int, error) { return b.runDue(ctx, ctx) }
+// RunDue is the scheduler's step, for a simulation or a test that runs the schedule itself
+// as its clock passes each due time (SchedulePoll < 0): it handles the timers due by now and
+// returns how many it claimed.
+func (b *Bot) RunDue(ctx context.Context) (int, error) { return b.step(ctx, ctx) }
+
+// step is one round of the scheduler: the figures kept so far are written, then the timers
+// due by now are claimed and handled. A failure to claim is logged once until claiming works
+// again.
+func (b *Bot) step(ctx, work context.Context) (int, error) {
+	b.flushTallies(work)
+	n, err := b.runDue(ctx, work)
+	if err != nil {
+		if ctx.Err() == nil && !b.redisTrouble(err) && !b.schedFailing.Swap(true) {
+			b.log.Warn("scheduler: cannot claim due timers; retrying", zap.Error(err))
+		}
+		b.schedFailing.Store(true)
+		return n, err
+	}
+	b.redisOK()
+	if b.schedFailing.Swap(false) {
+		b.log.Info("scheduler: claiming due timers again")
+	}
+	return n, nil
+}
 
 func (b *Bot) runDue(ctx, work context.Context) (int, error) {
 	now := b.now()
