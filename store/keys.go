@@ -15,7 +15,7 @@ import (
 // thread is tagged with the thread, the schedule with {sched}. The one exception is the
 // commit script, which also spends the agent's hourly budget and unhelpful hold (budget,
 // throttle): they belong to the agent, not the thread, so on a Redis Cluster that script
-// spans two slots, which a Cluster refuses (issue 18 brings a real Cluster to the tests).
+// spans two slots, which a Cluster refuses: running on a Cluster needs them moved out of it.
 //
 // Ids come from Slack payloads, which a hostile workspace member can shape, so every id is
 // passed through safe() and can never add a ':' or a '{' of its own.

@@ -1,5 +1,8 @@
-// Package store keeps the bot's state in Redis: thread state, event de-dup shared across
-// replicas, nudge cooldowns and the user cache. Every key comes from keys.go; every script is
+// Package store keeps the bot's state in Redis: thread state (thread.go: the de-duplicating
+// Begin, Load, and Commit, which also admits the nudges: cooldowns, unhelpful holds, hourly
+// budgets), the shared schedule of timers and the agents' lists of open promises
+// (schedule.go), the week's figures, agents' settings and the digest's subscribers
+// (digest.go) and the profile cache (users.go). Every key comes from keys.go; every script is
 // documented where it is declared. With no URL it starts an embedded in-process Redis, so the
 // bot runs with zero set-up (its state is lost when the process ends).
 package store
