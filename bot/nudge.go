@@ -36,18 +36,17 @@ type nudgeStore interface {
 // muted its rule, snoozed coaching or is in their quiet hours is dropped here; the rest ask
 // the commit for their cooldown, the hold on a rule the agent found unhelpful several times
 // this week (one a day), and a place in the agent's hourly budget (the last budgetReserve
-// places kept for the priority rules).
-func (b *Bot) screen(ctx context.Context, nudges []coach.Nudge, now time.Time) []store.Ask {
-	var asks []store.Ask
+// places kept for the priority rules). silenced counts the nudges dropped.
+func (b *Bot) screen(ctx context.Context, nudges []coach.Nudge, now time.Time) (asks []store.Ask, silenced int) {
 	for _, n := range nudges {
 		cs := b.agentSettings(ctx, n.To, now)
 		if cs.silenced(n.Rule, now) || cs.quiet(now) {
-			b.metrics.held("silenced")
+			silenced++
 			continue
 		}
 		asks = append(asks, store.Ask{Nudge: n, Hold: cs.unhelpful[n.Rule] >= unhelpfulLimit, Budget: b.budget(n.Rule)})
 	}
-	return asks
+	return asks, silenced
 }
 
 // budget is the hourly budget a rule's nudge may use (0: no limit).
@@ -82,8 +81,9 @@ func (b *Bot) admitted(log *zap.Logger, asks []store.Ask, verdicts []store.Verdi
 // admitNow decides a nudge that has no cooldown (a waiting customer's, sent by a timer): the
 // same screen, then its hold and budget in one round trip. When Redis cannot say, it nudges.
 func (b *Bot) admitNow(ctx context.Context, log *zap.Logger, n coach.Nudge, now time.Time) bool {
-	asks := b.screen(ctx, []coach.Nudge{n}, now)
-	if len(asks) == 0 {
+	asks, silenced := b.screen(ctx, []coach.Nudge{n}, now)
+	if silenced > 0 {
+		b.metrics.held("silenced")
 		return false
 	}
 	verdicts, err := b.admission.Admit(ctx, now, asks)

@@ -92,7 +92,7 @@ func (b *Bot) commit(ctx context.Context, log *zap.Logger, c change) (before, af
 		if err != nil || !ok {
 			return before, before, nil, false, err
 		}
-		asks := b.screen(ctx, nudges, c.at)
+		asks, silenced := b.screen(ctx, nudges, c.at)
 		sc := b.scheduleOf(before, next)
 		verdicts, err := b.threads.Commit(ctx, store.Commit{
 			Thread: next, EventID: c.eventID, Version: snap.Version, Asks: asks, Cooldown: b.cfg.NudgeCooldown,
@@ -106,6 +106,9 @@ func (b *Bot) commit(ctx context.Context, log *zap.Logger, c change) (before, af
 		}
 		b.unschedule(ctx, c.channel, c.thread, sc)
 		b.recordTally(ctx, b.tally(ctx, before, next, c.ev, c.at))
+		for range silenced {
+			b.metrics.held("silenced")
+		}
 		return before, next, b.admitted(log, asks, verdicts), true, nil
 	}
 	return before, after, nil, false, fmt.Errorf("thread %s/%s kept changing: gave up after %d attempts", c.channel, c.thread, commitAttempts)
