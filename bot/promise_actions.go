@@ -44,11 +44,11 @@ func settledLine(t coach.Thread, r ref, now time.Time, zone *time.Location) stri
 		return "I can't find that promise any more."
 	case p.Version != r.version && p.Open():
 		return "This promise has changed since: it is now due *" + coach.When(p.Due, now, zone, false) + "*."
-	case p.State == coach.PledgeKept, p.State == coach.PledgeLate:
+	case p.State == coach.PromiseKept, p.State == coach.PromiseLate:
 		return ":white_check_mark: This promise is already kept."
-	case p.State == coach.PledgeCancelled:
+	case p.State == coach.PromiseCancelled:
 		return "This promise was withdrawn: its message was edited or deleted, or a newer promise replaced it."
-	case p.State == coach.PledgeMissed:
+	case p.State == coach.PromiseMissed:
 		return "This promise was written off a day after it was due."
 	}
 	return "That did not change the promise."

@@ -82,7 +82,7 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 			if n.Kind == coach.NoticeOverdue {
 				kind = blockOverdue
 			}
-			blocks, text := b.promiseBlocks(ctx, kind, t, n.Pledge, now)
+			blocks, text := b.promiseBlocks(ctx, kind, t, n.Promise, now)
 			if err := b.postDM(ctx, n.To, blocks, text); err != nil {
 				errs = append(errs, err)
 				continue
@@ -91,8 +91,8 @@ func (b *Bot) deliver(ctx context.Context, log *zap.Logger, t coach.Thread, noti
 			log.Info("promise notice sent", zap.String("kind", kind), zap.String("agent", n.To))
 			b.metrics.add("deescalate_notices_total", "kind", kind)
 		case coach.NoticeLead:
-			blocks, text := b.leadBlocks(ctx, t, n.Pledge, now)
-			leads := slices.DeleteFunc(b.leads.all(ctx), func(id string) bool { return id == n.Pledge.Agent })
+			blocks, text := b.leadBlocks(ctx, t, n.Promise, now)
+			leads := slices.DeleteFunc(b.leads.all(ctx), func(id string) bool { return id == n.Promise.Agent })
 			if len(leads) == 0 {
 				log.Warn("a promise is overdue past the grace period but no lead is configured (LEAD_USERGROUP, LEAD_USERS)")
 			}
@@ -167,7 +167,7 @@ func (b *Bot) permalink(ctx context.Context, channel, ts string) string {
 }
 
 // whom names the customer of a promise for mrkdwn.
-func whom(p *coach.Pledge) string {
+func whom(p *coach.Promise) string {
 	if p.Customer == "" {
 		return "the customer"
 	}
@@ -180,7 +180,7 @@ func quote(text string) string {
 }
 
 // threadLine links the thread the promise was made in.
-func (b *Bot) threadLine(ctx context.Context, channel string, p *coach.Pledge) string {
+func (b *Bot) threadLine(ctx context.Context, channel string, p *coach.Promise) string {
 	if link := b.permalink(ctx, channel, p.TS); link != "" {
 		return "<" + link + "|Open the thread> in <#" + channel + ">"
 	}
@@ -188,7 +188,7 @@ func (b *Bot) threadLine(ctx context.Context, channel string, p *coach.Pledge) s
 }
 
 // promiseBlocks renders a reminder or an overdue notice for the agent who promised.
-func (b *Bot) promiseBlocks(ctx context.Context, kind string, t coach.Thread, p *coach.Pledge, now time.Time) ([]slack.Block, string) {
+func (b *Bot) promiseBlocks(ctx context.Context, kind string, t coach.Thread, p *coach.Promise, now time.Time) ([]slack.Block, string) {
 	zone := b.zone(p.Zone)
 	due := coach.When(p.Due, now, zone, false)
 	var head, text string
@@ -225,7 +225,7 @@ func promiseButtons(blockID string, r ref, snooze bool) slack.Block {
 
 // leadBlocks renders a lead's heads-up about an overdue promise. The due time is a Slack
 // date token, so each lead reads it in their own zone.
-func (b *Bot) leadBlocks(ctx context.Context, t coach.Thread, p *coach.Pledge, now time.Time) ([]slack.Block, string) {
+func (b *Bot) leadBlocks(ctx context.Context, t coach.Thread, p *coach.Promise, now time.Time) ([]slack.Block, string) {
 	fallback := coach.When(p.Due, now, b.zone(p.Zone), true)
 	due := fmt.Sprintf("<!date^%d^{date_short_pretty} at {time}|%s>", p.Due.Unix(), fallback)
 	body := fmt.Sprintf(":warning: *A promise is %s overdue:* <@%s> promised %s an update by *%s*, and nobody has posted in the thread since. A word with them may help.\n%s",

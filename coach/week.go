@@ -51,16 +51,16 @@ const (
 )
 
 // Outcome is how the promise counts: "" while it is open, and when it was withdrawn.
-func (p *Pledge) Outcome() Outcome {
+func (p *Promise) Outcome() Outcome {
 	if p == nil {
 		return ""
 	}
 	switch p.State {
-	case PledgeKept:
+	case PromiseKept:
 		return OnTime
-	case PledgeLate:
+	case PromiseLate:
 		return Late
-	case PledgeMissed:
+	case PromiseMissed:
 		return Missed
 	}
 	return ""

@@ -34,9 +34,9 @@ func TestWeek(t *testing.T) {
 // metrics, the store and replay share.
 func TestTallyOf(t *testing.T) {
 	at := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
-	open := &Pledge{Version: 1, Agent: "UANA", Due: at, State: PledgeOpen}
+	open := &Promise{Version: 1, Agent: "UANA", Due: at, State: PromiseOpen}
 	kept, late := *open, *open
-	kept.State, late.State = PledgeKept, PledgeLate
+	kept.State, late.State = PromiseKept, PromiseLate
 	upset := Seen{TS: "1.1", User: "UCUS", Role: RoleCustomer, At: at.Add(-5 * time.Minute), Upset: true}
 	thanks := Seen{TS: "1.3", User: "UCUS", Role: RoleCustomer, At: at, Praise: true, Themes: []string{"billing"}}
 	isAgent := func(id string) bool { return id == "ULEE" }
