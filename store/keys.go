@@ -14,8 +14,9 @@ import (
 // together share a hash tag ({…}) so they live in one Redis Cluster slot: everything about a
 // thread is tagged with the thread, the schedule with {sched}. The one exception is the
 // commit script, which also spends the agent's hourly budget and unhelpful hold (budget,
-// throttle): they belong to the agent, not the thread, so on a Redis Cluster that script
-// spans two slots, which a Cluster refuses: running on a Cluster needs them moved out of it.
+// throttle): they belong to the agent, not the thread. On one Redis node or with Sentinel
+// that is one atomic script; on a Redis Cluster, where a script keeps to one slot, Commit
+// decides them first with a script of their own (Store.commitApart).
 //
 // Ids come from Slack payloads, which a hostile workspace member can shape, so every id is
 // passed through safe() and can never add a ':' or a '{' of its own.

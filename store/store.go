@@ -50,6 +50,9 @@ type Store struct {
 	embedded *miniredis.Miniredis
 	opts     Options
 	trips    atomic.Uint64
+	// crossSlot says that a script may touch only one slot (a Redis Cluster): Commit then
+	// decides an agent's hold and budget apart from the thread (commitApart).
+	crossSlot bool
 }
 
 // New connects to Redis (or starts the embedded one) and checks that it answers.
@@ -83,6 +86,7 @@ func New(ctx context.Context, o Options) (*Store, error) {
 		return nil, err
 	}
 	s.rdb = rdb
+	_, s.crossSlot = rdb.(*redis.ClusterClient)
 	s.rdb.AddHook(tripCounter{&s.trips})
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		s.Close()

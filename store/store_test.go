@@ -260,8 +260,10 @@ func TestRoundTripsPerMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The commit admits a nudge with the hourly budget and an unhelpful hold in its one round trip.
+	ask := Ask{Nudge: coach.Nudge{Rule: "pause", To: "U2"}, Hold: true, Budget: 6}
 	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now,
-		Asks: asks(coach.Nudge{Rule: "pause", To: "U2"}), Messages: []string{"100.2"}, User: &User{ID: "U1"}}); err != nil {
+		Asks: []Ask{ask}, Messages: []string{"100.2"}, User: &User{ID: "U1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.RoundTrips() - before; got != 2 {
@@ -504,10 +506,21 @@ func asks(ns ...coach.Nudge) []Ask {
 	return out
 }
 
-// TestAdmission: the budget and the unhelpful hold are decided in the commit, and a nudge
-// they keep back claims no cooldown, so it can go out once they allow it.
+// TestAdmission: the budget and the unhelpful hold are decided with the commit, and a nudge
+// they keep back claims no cooldown, so it can go out once they allow it. On a Redis Cluster
+// (apart) they are decided before the commit, and what the commit then refuses gives its
+// budget back.
 func TestAdmission(t *testing.T) {
-	s := newStore(t)
+	for _, apart := range []bool{false, true} {
+		t.Run(fmt.Sprintf("apart=%v", apart), func(t *testing.T) {
+			s := newStore(t)
+			s.crossSlot = apart
+			testAdmission(t, s)
+		})
+	}
+}
+
+func testAdmission(t *testing.T, s *Store) {
 	ctx := context.Background()
 	commit := func(thread string, at time.Time, as ...Ask) []Verdict {
 		t.Helper()
@@ -547,8 +560,18 @@ func TestAdmission(t *testing.T) {
 	if got := commit("200.2", hour, Ask{Nudge: coach.Nudge{Rule: "chunk", To: "UANA"}}); got[0] != Admitted {
 		t.Errorf("the throttled nudge claimed its cooldown: %v", got[0])
 	}
+	// A nudge whose cooldown runs spends no budget: UBOB's one place is still free after it.
+	if got := commit("300.1", hour, pause("UBOB", 1)); got[0] != Admitted {
+		t.Fatalf("UBOB's first = %v", got[0])
+	}
+	if got := commit("300.1", hour.Add(time.Minute), pause("UBOB", 2)); got[0] != Cooling {
+		t.Fatalf("UBOB's second in the cooldown = %v", got[0])
+	}
+	if got := commit("300.2", hour.Add(time.Minute), pause("UBOB", 2)); got[0] != Admitted {
+		t.Errorf("after a cooling nudge, the budget's second place = %v, want admitted", got[0])
+	}
 	// Timers' nudges have no cooldown: Admit decides them alone.
-	vs, err := s.Admit(ctx, hour.Add(2*time.Hour), []Ask{pause("UBOB", 1), pause("UBOB", 1)})
+	vs, err := s.Admit(ctx, hour.Add(2*time.Hour), []Ask{pause("UCAT", 1), pause("UCAT", 1)})
 	if err != nil || vs[0] != Admitted || vs[1] != OverBudget {
 		t.Errorf("Admit = %v, %v; want admitted, over budget", vs, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -317,6 +318,16 @@ type Commit struct {
 // verdict for each ask; ErrConflict means another event changed the thread since it was
 // loaded and nothing was saved.
 func (s *Store) Commit(ctx context.Context, c Commit) ([]Verdict, error) {
+	if s.crossSlot && slices.ContainsFunc(c.Asks, func(a Ask) bool { return a.Hold || a.Budget > 0 }) {
+		return s.commitApart(ctx, c)
+	}
+	return s.commit(ctx, c)
+}
+
+// commit is Commit's one round trip. An ask's hold and budget keys go into the script only
+// when they are used: on a Redis Cluster (commitApart) they are in another slot, and the
+// cooldown key stands in for them.
+func (s *Store) commit(ctx context.Context, c Commit) ([]Verdict, error) {
 	t := c.Thread
 	state, err := json.Marshal(t)
 	if err != nil {
@@ -327,7 +338,11 @@ func (s *Store) Commit(ctx context.Context, c Commit) ([]Verdict, error) {
 		max(c.Cooldown, time.Millisecond).Milliseconds(), EventTTL.Milliseconds(), ThrottleFor.Milliseconds(), budgetTTL.Milliseconds()}
 	for _, a := range c.Asks {
 		n := a.Nudge
-		keys = append(keys, s.keys.cooldown(t.Channel, t.TS, n.To, n.Rule), s.keys.throttle(n.To, n.Rule), s.keys.budget(n.To, c.Now))
+		cd, th, bk := s.keys.cooldown(t.Channel, t.TS, n.To, n.Rule), s.keys.throttle(n.To, n.Rule), s.keys.budget(n.To, c.Now)
+		if !a.Hold && a.Budget <= 0 {
+			th, bk = cd, cd // not used
+		}
+		keys = append(keys, cd, th, bk)
 		args = append(args, askArgs(a)...)
 	}
 	var commit *redis.Cmd
@@ -364,6 +379,78 @@ func (s *Store) Commit(ctx context.Context, c Commit) ([]Verdict, error) {
 		return nil, fmt.Errorf("save thread %s/%s: %w", t.Channel, t.TS, err)
 	}
 	return vs, nil
+}
+
+// commitApart is Commit on a Redis Cluster, where an agent's hold and budget keys live in
+// another slot than the thread's and no script may touch both: they are decided first (Admit,
+// one round trip per agent), then the commit claims the cooldowns of the nudges they let
+// through; one that the commit then refuses (its cooldown runs, or the thread changed) gives
+// its hold and budget back. It costs a message that nudges one round trip more.
+func (s *Store) commitApart(ctx context.Context, c Commit) ([]Verdict, error) {
+	asks := c.Asks
+	out := make([]Verdict, len(asks))
+	var pass []Ask // as the commit gets them: no holds left to decide
+	var from []int // the index in c.Asks of each of pass
+	var agents []string
+	for _, a := range asks {
+		if !slices.Contains(agents, a.Nudge.To) {
+			agents = append(agents, a.Nudge.To)
+		}
+	}
+	for _, agent := range agents {
+		var mine []Ask
+		var idx []int
+		for i, a := range asks {
+			if a.Nudge.To == agent {
+				mine, idx = append(mine, a), append(idx, i)
+			}
+		}
+		vs, err := s.Admit(ctx, c.Now, mine)
+		if err != nil {
+			s.giveBack(ctx, c.Now, asks, from)
+			return nil, err
+		}
+		for k, v := range vs {
+			out[idx[k]] = v
+			if v == Admitted {
+				pass, from = append(pass, Ask{Nudge: mine[k].Nudge}), append(from, idx[k])
+			}
+		}
+	}
+	c.Asks = pass
+	vs, err := s.commit(ctx, c)
+	if err != nil {
+		s.giveBack(ctx, c.Now, asks, from)
+		return nil, err
+	}
+	var back []int
+	for k, v := range vs {
+		out[from[k]] = v
+		if v != Admitted {
+			back = append(back, from[k])
+		}
+	}
+	s.giveBack(ctx, c.Now, asks, back)
+	return out, nil
+}
+
+// giveBack returns the holds and budget that Admit claimed for the asks at idx and that did
+// not go out. A failure only costs the agent a nudge's place.
+func (s *Store) giveBack(ctx context.Context, now time.Time, asks []Ask, idx []int) {
+	if len(idx) == 0 {
+		return
+	}
+	_ = s.pipelined(ctx, func(pipe redis.Pipeliner) {
+		for _, i := range idx {
+			a := asks[i]
+			if a.Hold {
+				pipe.Del(ctx, s.keys.throttle(a.Nudge.To, a.Nudge.Rule))
+			}
+			if a.Budget > 0 {
+				pipe.Decr(ctx, s.keys.budget(a.Nudge.To, now))
+			}
+		}
+	})
 }
 
 // Release gives up the claim on an event whose handling failed, so that a redelivery (to
