@@ -1,6 +1,12 @@
 // Package bot speaks Slack: the Socket Mode loop (ack first, then handle), routing of events,
-// slash commands and interactions, role resolution, Block Kit rendering and the HTTP probes.
-// The coaching itself comes from coach and the state from store.
+// slash commands and interactions, who is who, Block Kit rendering, the schedule of
+// reminders and digests, and the HTTP probes. The coaching itself comes from coach and the
+// state from store. One message, file by file: socket.go acknowledges the envelope,
+// route.go hands it to message.go, which reads it and resolves its author (people.go);
+// update.go locks, loads, observes, admits (nudge.go) and commits the thread; nudge.go
+// delivers the nudges; figures.go keeps what it adds to the week. Timers run in schedule.go
+// and come back through update.go, their DMs drawn by promises.go and digest.go; buttons
+// land in promise_actions.go, feedback.go, home.go and draft.go.
 package bot
 
 import (
@@ -65,9 +71,9 @@ type Config struct {
 	// TeamZone is the zone whose ISO weeks the figures are kept in (UTC when nil).
 	TeamZone *time.Location
 	// DigestDay and DigestTime are when each subscriber gets the weekly digest, in their own
-	// Slack time zone: a weekday's English name ("Monday" when empty) and a time of day (9h
-	// when zero).
-	DigestDay  string
+	// Slack time zone: a day of the week (Sunday is the zero value: cmd/deescalate passes
+	// DIGEST_DAY, Monday by default) and a time of day (9h when zero).
+	DigestDay  time.Weekday
 	DigestTime time.Duration
 	// DigestLeadsAuto subscribes the leads to the digest (unless they unsubscribed).
 	DigestLeadsAuto bool
@@ -78,9 +84,6 @@ type Config struct {
 func (c *Config) defaults() {
 	if c.TeamZone == nil {
 		c.TeamZone = time.UTC
-	}
-	if c.DigestDay == "" {
-		c.DigestDay = "Monday"
 	}
 	if c.DigestTime <= 0 {
 		c.DigestTime = 9 * time.Hour
@@ -130,34 +133,65 @@ type slackAPI interface {
 
 var _ slackAPI = (*slack.Client)(nil)
 
+// Store is the bot's Redis as New takes it (a *store.Store): the sum of the small
+// interfaces each part of the bot declares beside the code that uses it.
+type Store interface {
+	eventStore
+	threadStore
+	nudgeStore
+	scheduleStore
+	figureStore
+	settingStore
+	digestStore
+	userStore
+	promiseStore
+	draftStore
+	Ping(ctx context.Context) error
+}
+
+var _ Store = (*store.Store)(nil)
+
 // Bot is one replica of the app. Several may run against one Redis.
 type Bot struct {
 	cfg    Config
 	client *slack.Client // for Socket Mode
 	api    slackAPI
-	store  *store.Store
 	coach  *coach.Coach
 	log    *zap.Logger
 
-	self      identity
-	roster    *roster
-	onDuty    *roster
-	leads     *roster
-	members   sync.Map // channel id -> channelMembers
-	channels  sync.Map // channel id -> channelInfo
-	zones     sync.Map // zone name -> *time.Location
-	inflight  tracker
-	slots     chan struct{} // one per event in flight, up to MaxInFlight
-	threads   stripes
-	metrics   *metrics
-	limits    limiter
-	tallyMu   sync.Mutex
-	tallies   []store.Tally // figures waiting for the next flush
-	settings  sync.Map      // user id -> cachedSettings
-	redisDown atomic.Bool   // an outage was logged and has not ended
-	connected atomic.Bool
-	outage    atomic.Bool // a socket outage was logged and has not ended
-	shedding  atomic.Bool // events are being left for Slack to redeliver
+	// Redis, seen by each part of the bot through its own small interface.
+	redis     Store
+	events    eventStore
+	threads   threadStore
+	admission nudgeStore
+	timers    scheduleStore
+	figures   figureStore
+	settings  settingStore
+	digests   digestStore
+	users     userStore
+	promises  promiseStore
+	drafts    draftStore
+
+	self         identity
+	roster       *roster
+	onDuty       *roster
+	leads        *roster
+	members      sync.Map // channel id -> channelMembers
+	channels     sync.Map // channel id -> channelInfo
+	zones        sync.Map // zone name -> *time.Location
+	inflight     tracker
+	slots        chan struct{} // one per event in flight, up to MaxInFlight
+	locks        stripes       // one thread's changes at a time
+	metrics      *metrics
+	limits       limiter
+	tallyMu      sync.Mutex
+	tallies      []coach.Tally // figures waiting for the next flush
+	prefCache    sync.Map      // user id -> cachedSettings
+	redisDown    atomic.Bool   // an outage was logged and has not ended
+	connected    atomic.Bool
+	outage       atomic.Bool // a socket outage was logged and has not ended
+	shedding     atomic.Bool // events are being left for Slack to redeliver
+	schedFailing atomic.Bool // the scheduler cannot claim timers, and said so
 }
 
 type identity struct {
@@ -165,9 +199,11 @@ type identity struct {
 }
 
 // New returns a bot. The Slack client must carry the app-level token (slack.OptionAppLevelToken).
-func New(cfg Config, api *slack.Client, st *store.Store, c *coach.Coach, log *zap.Logger) *Bot {
+func New(cfg Config, api *slack.Client, st Store, c *coach.Coach, log *zap.Logger) *Bot {
 	cfg.defaults()
-	b := &Bot{cfg: cfg, client: api, api: api, store: st, coach: c, log: log, slots: make(chan struct{}, cfg.MaxInFlight), metrics: newMetrics()}
+	b := &Bot{cfg: cfg, client: api, api: api, coach: c, log: log, slots: make(chan struct{}, cfg.MaxInFlight), metrics: newMetrics(),
+		redis: st, events: st, threads: st, admission: st, timers: st, figures: st, settings: st, digests: st, users: st,
+		promises: st, drafts: st}
 	b.metrics.gauges["deescalate_events_in_flight"] = func() float64 { return float64(len(b.slots)) }
 	b.metrics.gauges["deescalate_socket_connected"] = func() float64 {
 		if b.connected.Load() {
@@ -175,10 +211,10 @@ func New(cfg Config, api *slack.Client, st *store.Store, c *coach.Coach, log *za
 		}
 		return 0
 	}
-	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, api, log)
-	b.onDuty = newRoster(cfg.OnDutyUsergroup, cfg.OnDutyUsers, cfg.RosterTTL, api, log)
-	b.leads = newRoster(cfg.LeadUsergroup, cfg.LeadUsers, cfg.RosterTTL, api, log)
-	b.threads.init()
+	b.roster = newRoster(cfg.AgentUsergroup, cfg.AgentUsers, cfg.RosterTTL, cfg.Now, api, log)
+	b.onDuty = newRoster(cfg.OnDutyUsergroup, cfg.OnDutyUsers, cfg.RosterTTL, cfg.Now, api, log)
+	b.leads = newRoster(cfg.LeadUsergroup, cfg.LeadUsers, cfg.RosterTTL, cfg.Now, api, log)
+	b.locks.init()
 	return b
 }
 
@@ -266,7 +302,7 @@ func (b *Bot) Ready(ctx context.Context) error {
 	if !b.connected.Load() {
 		return errors.New("socket mode is not connected")
 	}
-	if err := b.store.Ping(ctx); err != nil {
+	if err := b.redis.Ping(ctx); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
 	return nil

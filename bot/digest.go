@@ -30,20 +30,17 @@ const (
 	maxSection  = 2900 // a section's text holds at most 3,000 characters
 )
 
-// weekday reads a day's English name.
-func weekday(name string) time.Weekday {
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		if strings.EqualFold(d.String(), name) || strings.EqualFold(d.String()[:3], name) {
-			return d
-		}
-	}
-	return time.Monday
+// digestStore is what the digest's subscriptions and schedule need from Redis.
+type digestStore interface {
+	Subscribe(ctx context.Context, user string, on bool) error
+	Subscribed(ctx context.Context, user string) (bool, error)
+	ScheduleDigest(ctx context.Context, user, name string, at time.Time) error
 }
 
 // nextDigest is the first digest moment strictly after t, in zone.
 func (b *Bot) nextDigest(t time.Time, zone *time.Location) time.Time {
 	local := t.In(zone)
-	day := weekday(b.cfg.DigestDay)
+	day := b.cfg.DigestDay
 	h, m := int(b.cfg.DigestTime/time.Hour), int(b.cfg.DigestTime%time.Hour/time.Minute)
 	at := time.Date(local.Year(), local.Month(), local.Day(), h, m, 0, 0, zone)
 	at = at.AddDate(0, 0, (int(day)-int(at.Weekday())+7)%7)
@@ -60,7 +57,7 @@ func (b *Bot) scheduleDigest(ctx context.Context, user string, after time.Time) 
 		tz = u.TZ
 	}
 	at := b.nextDigest(after, b.zone(tz))
-	return b.store.ScheduleDigest(ctx, user, coach.Timer{Kind: timerDigest, At: at}.Name(), at)
+	return b.digests.ScheduleDigest(ctx, user, coach.Timer{Kind: timerDigest, At: at}.Name(), at)
 }
 
 // subscribeLeads puts the leads on the digest (unless they said no) and makes sure every
@@ -70,7 +67,7 @@ func (b *Bot) subscribeLeads(ctx context.Context) {
 		return
 	}
 	for _, lead := range b.leads.all(ctx) {
-		st, err := b.store.SettingsOf(ctx, lead)
+		st, err := b.settings.SettingsOf(ctx, lead)
 		if err != nil {
 			b.log.Warn("could not read a lead's settings", zap.Error(err))
 			return
@@ -79,7 +76,7 @@ func (b *Bot) subscribeLeads(ctx context.Context) {
 			continue
 		}
 		if !st.Digest {
-			if err := b.store.Subscribe(ctx, lead, true); err != nil {
+			if err := b.digests.Subscribe(ctx, lead, true); err != nil {
 				b.log.Warn("could not subscribe a lead to the digest", zap.Error(err))
 				return
 			}
@@ -92,8 +89,8 @@ func (b *Bot) subscribeLeads(ctx context.Context) {
 
 // fireDigest sends one subscriber's digest for the week before its time.
 func (b *Bot) fireDigest(ctx context.Context, log *zap.Logger, d store.Due, tm coach.Timer, now time.Time) {
-	user := d.Thread
-	sub, err := b.store.Subscribed(ctx, user)
+	user := d.User
+	sub, err := b.digests.Subscribed(ctx, user)
 	if err != nil {
 		b.retry(ctx, log, d, true, err)
 		return
@@ -104,7 +101,7 @@ func (b *Bot) fireDigest(ctx context.Context, log *zap.Logger, d store.Due, tm c
 		return
 	}
 	if now.Sub(tm.At) <= digestGrace {
-		first, err := b.store.Sending(ctx, d)
+		first, err := b.timers.Sending(ctx, d)
 		if err != nil {
 			b.retry(ctx, log, d, true, err)
 			return
@@ -132,21 +129,6 @@ func (b *Bot) fireDigest(ctx context.Context, log *zap.Logger, d store.Due, tm c
 	b.finish(ctx, log, d)
 }
 
-// themeNames are the default themes as people read them.
-var themeNames = map[string]string{
-	"billing": "Billing", "refund": "Refunds", "shipping": "Shipping & delivery", "account-access": "Login & access",
-	"bug": "Bugs & errors", "outage": "Outages", "performance": "Performance", "data-loss": "Data loss",
-	"cancellation": "Cancellations", "pricing": "Pricing", "setup": "Setup & onboarding", "integration": "Integrations & API",
-	"responsiveness": "Support responsiveness", "feature-request": "Feature requests",
-}
-
-func themeName(id string) string {
-	if n, ok := themeNames[id]; ok {
-		return n
-	}
-	return strings.ToUpper(id[:1]) + strings.ReplaceAll(id[1:], "-", " ")
-}
-
 // bar draws n out of top as ten characters.
 func bar(n, top int) string {
 	if top <= 0 {
@@ -157,8 +139,8 @@ func bar(n, top int) string {
 	return strings.Repeat("█", full) + strings.Repeat("░", 10-full)
 }
 
-// change writes a count's change from last week: "▲4", "▼2", "new", "=".
-func change(now, before int) string {
+// trend writes a count's change from last week: "▲4", "▼2", "new", "=".
+func trend(now, before int) string {
 	switch {
 	case before == 0 && now > 0:
 		return "new"
@@ -173,13 +155,13 @@ func change(now, before int) string {
 // digest writes a subscriber's digest of a week: the team's complaints and kudos for a
 // lead, the complaints and their own figures for an agent. sofar marks a preview of the
 // week in progress.
-func (b *Bot) digest(ctx context.Context, user string, week store.Week, sofar bool) ([]slack.Block, string, error) {
+func (b *Bot) digest(ctx context.Context, user string, week coach.Week, sofar bool) ([]slack.Block, string, error) {
 	b.flushTallies(ctx)
-	r, err := b.store.WeekReport(ctx, week)
+	r, err := b.figures.WeekReport(ctx, week)
 	if err != nil {
 		return nil, "", err
 	}
-	prev, err := b.store.WeekReport(ctx, week.Prev())
+	prev, err := b.figures.WeekReport(ctx, week.Prev())
 	if err != nil {
 		return nil, "", err
 	}
@@ -223,7 +205,7 @@ func (b *Bot) digest(ctx context.Context, user string, week store.Week, sofar bo
 					chs = append(chs, fmt.Sprintf("<#%s> %d", ch, n))
 				}
 				sort.Strings(chs)
-				text := fmt.Sprintf("*%s* · %d (%s) · %d thread%s\n`%s`  %s", themeName(t.Theme), t.Count, change(t.Count, before[t.Theme]),
+				text := fmt.Sprintf("*%s* · %d (%s) · %d thread%s\n`%s`  %s", coach.ThemeName(t.Theme), t.Count, trend(t.Count, before[t.Theme]),
 					t.Threads, plural(t.Threads), bar(t.Count, top), strings.Join(chs, " · "))
 				for _, e := range t.Examples {
 					if !slices.Contains(b.membersOf(ctx, e.Channel), user) {
@@ -237,7 +219,7 @@ func (b *Bot) digest(ctx context.Context, user string, week store.Week, sofar bo
 				blocks = append(blocks, section(fmt.Sprintf("digest_theme:%d", i+1), text))
 			}
 			if t.Count-before[t.Theme] >= 3 && t.Count >= 2*before[t.Theme] {
-				rising = append(rising, fmt.Sprintf("%s (%d, was %d)", themeName(t.Theme), t.Count, before[t.Theme]))
+				rising = append(rising, fmt.Sprintf("%s (%d, was %d)", coach.ThemeName(t.Theme), t.Count, before[t.Theme]))
 			}
 		}
 		if len(rising) > 0 {
@@ -315,27 +297,12 @@ func figureLines(f store.Figures) string {
 	return strings.Join(lines, "\n")
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-// section is a mrkdwn section, cut to Slack's limit.
-func section(blockID, text string) slack.Block {
-	if len(text) > maxSection {
-		text = clipText(text, maxSection) + " …"
-	}
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil, slack.SectionBlockOptionBlockID(blockID))
-}
-
 // slashDigest answers /deescalate digest subscribe|unsubscribe|preview.
 func (b *Bot) slashDigest(ctx context.Context, cmd slack.SlashCommand, arg string) error {
 	user := cmd.UserID
 	switch strings.ToLower(strings.TrimSpace(arg)) {
 	case "subscribe", "on", "start":
-		if err := b.store.Subscribe(ctx, user, true); err != nil {
+		if err := b.digests.Subscribe(ctx, user, true); err != nil {
 			return err
 		}
 		if err := b.scheduleDigest(ctx, user, b.now()); err != nil {
@@ -350,7 +317,7 @@ func (b *Bot) slashDigest(ctx context.Context, cmd slack.SlashCommand, arg strin
 			":white_check_mark: *Subscribed.* Your first digest arrives %s, your time, as a DM. `%s digest preview` shows this week so far.",
 			coach.When(next, b.now(), b.zone(tz), false), cmd.Command)), "Subscribed to the weekly digest")
 	case "unsubscribe", "off", "stop":
-		if err := b.store.Subscribe(ctx, user, false); err != nil {
+		if err := b.digests.Subscribe(ctx, user, false); err != nil {
 			return err
 		}
 		return b.respond(ctx, cmd.ResponseURL, textBlocks(blockDigest, fmt.Sprintf("*Unsubscribed.* No more weekly digests. `%s digest subscribe` brings them back.", cmd.Command)), "Unsubscribed")

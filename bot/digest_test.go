@@ -15,8 +15,8 @@ import (
 
 	"github.com/deescalate/deescalate/bot"
 	"github.com/deescalate/deescalate/bot/fakeslack"
+	"github.com/deescalate/deescalate/bot/sim"
 	"github.com/deescalate/deescalate/coach"
-	"github.com/deescalate/deescalate/store"
 )
 
 // updating reports -update, which the package's internal tests define.
@@ -28,10 +28,11 @@ func updating() bool {
 // monday9 is lee's (and ana's) Monday 9am after t0: 16 March 2026, 13:00 UTC in New York.
 var monday9 = time.Date(2026, 3, 16, 13, 0, 0, 0, time.UTC)
 
-func digestConfig(clk *clock) bot.Config {
+func digestConfig(clk *sim.Clock) bot.Config {
 	cfg := scheduled(clk)
 	cfg.LeadUsers = []string{lee}
 	cfg.DigestLeadsAuto = true
+	cfg.DigestDay = time.Monday
 	return cfg
 }
 
@@ -46,48 +47,35 @@ func digestsTo(h *harness, user string) int {
 	return n
 }
 
-// waitIdle lets the schedulers run a while, then waits for the bots to finish.
-func waitIdle(t *testing.T, h *harness) {
-	t.Helper()
-	time.Sleep(200 * time.Millisecond)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for _, b := range h.bots {
-		if err := b.Idle(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // TestDigestOnceAcrossReplicas: three replicas, one lead auto-subscribed, one agent who
 // subscribed: each gets one digest, at their Monday 9am.
 func TestDigestOnceAcrossReplicas(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, digestConfig(clk), 3)
 	slash(t, h, ana, support, "digest subscribe")
 	h.post(chris, support, "1773151080.000100", "", "The invoice charged us twice, please fix the billing.")
 	clk.Set(monday9.Add(-time.Minute))
-	waitIdle(t, h)
+	h.tick()
 	if n := digestsTo(h, lee) + digestsTo(h, ana); n != 0 {
 		t.Fatalf("%d digests before 9am", n)
 	}
 	clk.Set(monday9)
-	waitIdle(t, h)
+	h.tick()
 	clk.Set(monday9.Add(time.Hour))
-	waitIdle(t, h)
+	h.tick()
 	if digestsTo(h, lee) != 1 || digestsTo(h, ana) != 1 || digestsTo(h, bob) != 0 {
 		t.Fatalf("digests: lee %d, ana %d, bob %d; want 1, 1, 0", digestsTo(h, lee), digestsTo(h, ana), digestsTo(h, bob))
 	}
 	// The next week's is on the schedule: a week later, one more each.
 	clk.Set(monday9.AddDate(0, 0, 7))
-	waitIdle(t, h)
+	h.tick()
 	if digestsTo(h, lee) != 2 || digestsTo(h, ana) != 2 {
 		t.Errorf("after two Mondays: lee %d, ana %d; want 2 each", digestsTo(h, lee), digestsTo(h, ana))
 	}
 	// Unsubscribed: nothing more.
 	slash(t, h, ana, support, "digest unsubscribe")
 	clk.Set(monday9.AddDate(0, 0, 14))
-	waitIdle(t, h)
+	h.tick()
 	if digestsTo(h, ana) != 2 || digestsTo(h, lee) != 3 {
 		t.Errorf("after unsubscribing: ana %d (want 2), lee %d (want 3)", digestsTo(h, ana), digestsTo(h, lee))
 	}
@@ -96,32 +84,32 @@ func TestDigestOnceAcrossReplicas(t *testing.T) {
 // TestDigestCatchesUpAfterAnOutage: the bot is down across Monday 9am and back at 11am: the
 // digest still arrives, once. Down for more than a day, that week's is skipped, not sent late.
 func TestDigestCatchesUpAfterAnOutage(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, digestConfig(clk), 0)
 	stop := h.replica(digestConfig(clk))
-	waitIdle(t, h)
+	h.tick()
 	clk.Set(monday9.Add(-time.Hour))
-	waitIdle(t, h)
+	h.tick()
 	stop()
 	clk.Set(monday9.Add(2 * time.Hour))
 	stop = h.replica(digestConfig(clk))
-	waitIdle(t, h)
+	h.tick()
 	if n := digestsTo(h, lee); n != 1 {
 		t.Fatalf("after an outage across 9am: %d digests, want 1", n)
 	}
 	// Next week the bot is down from Sunday to Wednesday: that digest is skipped, not sent
 	// two days late, and the one after comes as usual.
 	clk.Set(monday9.AddDate(0, 0, 6))
-	waitIdle(t, h)
+	h.tick()
 	stop()
 	clk.Set(monday9.AddDate(0, 0, 9))
 	h.replica(digestConfig(clk))
-	waitIdle(t, h)
+	h.tick()
 	if n := digestsTo(h, lee); n != 1 {
 		t.Errorf("a digest more than a day late went out (%d digests)", n)
 	}
 	clk.Set(monday9.AddDate(0, 0, 14))
-	waitIdle(t, h)
+	h.tick()
 	if n := digestsTo(h, lee); n != 2 {
 		t.Errorf("the week after a skipped one: %d digests, want 2", n)
 	}
@@ -161,7 +149,7 @@ func customerTexts(t *testing.T, path string) []string {
 }
 
 func checkThemeCounts(t *testing.T, texts []string) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, digestConfig(clk), 1)
 	want := map[string]int{}
 	co := coach.New(coach.DefaultPlaybook())
@@ -177,7 +165,7 @@ func checkThemeCounts(t *testing.T, texts []string) {
 	for _, b := range h.bots {
 		b.Flush(context.Background())
 	}
-	r, err := h.store.WeekReport(context.Background(), store.WeekOf(t0, time.UTC))
+	r, err := h.store.WeekReport(context.Background(), coach.WeekOf(t0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +184,7 @@ func checkThemeCounts(t *testing.T, texts []string) {
 // TestAppHome: the Home tab shows an agent's own week, open promises and settings; muting a
 // rule or snoozing stops those nudges for that agent only.
 func TestAppHome(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, digestConfig(clk), 1)
 	promise(h, 1)
 	open := func(user string) fakeslack.Call {

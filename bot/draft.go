@@ -9,12 +9,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"go.uber.org/zap"
 
 	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
 )
 
 // The ids of the draft's entry points and modal.
@@ -31,6 +31,11 @@ const (
 	maxValue  = 1990 // a button's value holds at most 2,000 characters
 )
 
+// draftStore finds the threads an agent owns with an upset customer.
+type draftStore interface {
+	UpsetThreads(ctx context.Context, agent, channel string, limit int) ([]store.Snapshot, error)
+}
+
 // draftSource is the message a draft answers and where it was written.
 type draftSource struct {
 	Channel  string `json:"c,omitempty"`
@@ -45,27 +50,12 @@ type draftSource struct {
 // postable reports whether the draft can be posted in the thread it answers.
 func (s draftSource) postable() bool { return s.Channel != "" && s.Thread != "" }
 
-// clipText keeps the start of a text, at most n bytes, cut on a word boundary.
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-	}
-	return s[:cut]
-}
-
 // encode writes a source as a button value (at most 2,000 characters) or a modal's private
 // metadata (3,000), shortening the customer's words as escaping requires.
 func (s draftSource) encode() string {
 	n := maxSource
 	for {
-		s.Text = clipText(s.Text, n)
+		s.Text = coach.CutWords(s.Text, n)
 		b, _ := json.Marshal(s)
 		if len(b) <= maxValue || n == 0 {
 			return string(b)
@@ -112,7 +102,7 @@ func (b *Bot) compose(ctx context.Context, src draftSource, agent string) compos
 		}
 	}
 	if src.postable() {
-		if snap, err := b.store.Load(ctx, src.Channel, src.Thread); err == nil && snap.Version > 0 {
+		if snap, err := b.threads.Load(ctx, src.Channel, src.Thread); err == nil && snap.Version > 0 {
 			t := snap.Thread
 			req.Thread = &t
 		}
@@ -357,7 +347,7 @@ func (b *Bot) onDraftSubmitted(ctx context.Context, cb slack.InteractionCallback
 	if u != nil {
 		tz = u.TZ
 	}
-	snap, err := b.store.Load(ctx, src.Channel, src.Thread)
+	snap, err := b.threads.Load(ctx, src.Channel, src.Thread)
 	if err != nil {
 		return err
 	}
@@ -453,7 +443,7 @@ func (b *Bot) slashDraft(ctx context.Context, cmd slack.SlashCommand, arg string
 	case arg != "":
 		src.Text = arg
 	default:
-		snaps, err := b.store.UpsetThreads(ctx, cmd.UserID, cmd.ChannelID, 1)
+		snaps, err := b.drafts.UpsetThreads(ctx, cmd.UserID, cmd.ChannelID, 1)
 		if err != nil {
 			return err
 		}

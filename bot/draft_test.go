@@ -74,7 +74,7 @@ func isModal(c fakeslack.Call) bool {
 // with an editable draft; switching tone redraws it; Post in thread posts it in that thread
 // under the agent's name, once, and its follow-up time enters the promise ledger.
 func TestDraftShortcutModalToneAndPost(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 1)
 	upsetThread(h, angryText)
 	before := len(h.fake.Calls())
@@ -138,7 +138,7 @@ func TestDraftShortcutModalToneAndPost(t *testing.T) {
 // TestDraftWithEstimateSlotIsNotPosted: a draft still holding the estimate slot stays in the
 // modal with the problem shown on the field.
 func TestDraftWithEstimateSlotIsNotPosted(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 1)
 	upsetThread(h, "It's been down for two hours and nobody tells us anything. When will it be back up?!")
 	shortcut(t, h, ana, draftAngry)
@@ -184,7 +184,7 @@ func slash(t *testing.T, h *harness, user, channel, text string) fakeslack.Call 
 }
 
 func TestSlashDraft(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 1)
 	for _, text := range []string{"help", "frobnicate"} {
 		if a := slash(t, h, ana, support, text); !slices.Contains(a.BlockIDs, "help") {
@@ -308,7 +308,7 @@ func TestDraftWithLLM(t *testing.T) {
 			if c.slow {
 				t.Cleanup(func() { close(f.release) })
 			}
-			clk := &clock{t: t0}
+			clk := newClock(t0)
 			cfg := scheduled(clk)
 			cfg.LLM = llm.New(llm.Config{URL: srv.URL + "/v1", Model: "tiny", APIKey: "sk-test", Timeout: time.Second})
 			h := start(t, cfg, 1)
@@ -370,7 +370,7 @@ var _ = bot.Config{}
 // TestDraftWithAnAnswerSlotIsNotPosted: a question the customer asked is answered by the agent,
 // not the draft: the slot stays until they fill it in.
 func TestDraftWithAnAnswerSlotIsNotPosted(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 1)
 	upsetThread(h, "Do you support SAML single sign-on on the Team plan?")
 	shortcut(t, h, ana, draftAngry)

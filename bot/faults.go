@@ -26,7 +26,7 @@ func (b *Bot) redisTrouble(err error) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if b.store.Ping(ctx) == nil {
+	if b.redis.Ping(ctx) == nil {
 		return false
 	}
 	b.metrics.add("deescalate_redis_errors_total")

@@ -27,7 +27,7 @@ func readyz(h *harness) int {
 // itself: the promise stored before the outage is still reminded.
 func TestRedisOutage(t *testing.T) {
 	srv := redistest.StartDurable(t)
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := startOn(t, scheduled(clk), 1, srv.URL, "outage")
 	h.expectError("redis is unreachable: events are acknowledged but not coached until it is back; stored promises and schedules wait for it")
 	promise(h, 1)
@@ -44,7 +44,7 @@ func TestRedisOutage(t *testing.T) {
 			t.Fatalf("envelope %d not acknowledged during the outage: %v", i, err)
 		}
 	}
-	waitIdle(t, h)
+	h.idle(ctx)
 	if readyz(h) != http.StatusServiceUnavailable {
 		t.Error("ready while Redis is down")
 	}
@@ -71,8 +71,7 @@ func TestRedisOutage(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	clk.Set(t0.Add(47 * time.Minute))
-	if got := waitDMs(t, h, "reminder", 1); got["1"] != 1 {
+	if got := dueDMs(h, clk, t0.Add(47*time.Minute), "reminder"); got["1"] != 1 {
 		t.Errorf("reminders after the outage: %v, want case 1 once", got)
 	}
 	if len(h.logs.FilterMessage("redis is reachable again").All()) == 0 {
@@ -109,7 +108,7 @@ func TestRateLimitHoldsTheWholeTier(t *testing.T) {
 // TestEveryKeyExpires runs a bit of everything, then checks that every key the bot wrote has
 // a time to live, except the agents' own settings and the digest's subscriber list.
 func TestEveryKeyExpires(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	cfg := digestConfig(clk)
 	h := start(t, cfg, 1)
 	promise(h, 1)
@@ -125,7 +124,7 @@ func TestEveryKeyExpires(t *testing.T) {
 		return x
 	}(), "[your estimate]", "an hour"))
 	clk.Set(t0.Add(2 * time.Hour))
-	waitIdle(t, h)
+	h.tick()
 
 	opts, err := redis.ParseURL(h.url)
 	if err != nil {
@@ -187,7 +186,7 @@ func TestHostileMessages(t *testing.T) {
 	if _, err := h.fake.WaitAck(ctx, d.ID); err != nil {
 		t.Fatalf("the deeply nested event was not acknowledged: %v", err)
 	}
-	waitIdle(t, h)
+	h.tick()
 	if took := time.Since(begin); took > 5*time.Second {
 		t.Errorf("hostile messages took %v", took)
 	}

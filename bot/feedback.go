@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -10,28 +9,15 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/deescalate/deescalate/coach"
-	"github.com/deescalate/deescalate/store"
 )
 
-// Feedback and budgets: what keeps agents listening. Every nudge carries Helpful, Not
-// helpful, Mute this tip and Snooze 1 h. Before a nudge goes out it must pass the agent's
-// mutes, snooze and quiet hours, a rule they found unhelpful several times this week is held
-// to once a day, and each agent gets at most NUDGE_BUDGET nudges an hour, the last ones kept
-// for the nudges that matter most.
+// Feedback: what keeps agents listening. Every nudge carries Helpful, Not helpful, Mute this
+// tip and Snooze 1 h; what the votes and settings then hold back is decided in nudge.go.
 
 const (
 	actionFeedback = "fb_" // + helpful|unhelpful|mute|snooze + ":" + rule
 	blockFeedback  = "feedback"
-	// unhelpfulLimit "not helpful" votes on a rule in a week hold it to one nudge a day.
-	unhelpfulLimit = 3
-	throttleFor    = 24 * time.Hour
-	// budgetReserve is the part of the hourly budget only the most important rules may use.
-	budgetReserve = 2
 )
-
-// priorityRules may use the whole budget; the rest leave budgetReserve for them. (Promise
-// reminders are DMs, not nudges: they never count.)
-var priorityRules = []string{"pause"}
 
 func feedbackButtons(rule, channel, thread string) slack.Block {
 	value := rule + "|" + channel + "|" + thread
@@ -61,22 +47,22 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 	switch kind {
 	case "helpful", "unhelpful":
 		helpful := kind == "helpful"
-		b.recordTally(ctx, store.Tally{Week: b.week(now), Channel: channel, Thread: thread, Feedback: user, Helpful: &helpful, FeedRule: rule})
+		b.recordTally(ctx, coach.Tally{Week: b.week(now), Channel: channel, Thread: thread, Feedback: user, Helpful: &helpful, FeedRule: rule})
 		line = ":+1: Thanks, glad it helped."
 		if !helpful {
 			line = "Thanks, noted. I'll be more careful with *" + r.Title + "*."
 			b.flushTallies(ctx) // the vote counts at once
-			if votes, err := b.store.UnhelpfulVotes(ctx, b.week(now), user); err == nil && votes[rule] >= unhelpfulLimit {
+			if votes, err := b.figures.UnhelpfulVotes(ctx, b.week(now), user); err == nil && votes[rule] >= unhelpfulLimit {
 				line = "Thanks, noted. You've said *" + r.Title + "* didn't help several times this week, so it will nudge you at most once a day. Mute it in App Home to stop it."
 			}
 		}
 	case "mute":
-		if err := b.store.SetMute(ctx, user, rule, true); err != nil {
+		if err := b.settings.SetMute(ctx, user, rule, true); err != nil {
 			return err
 		}
 		line = ":mute: *" + r.Title + "* is muted for you. You can turn it back on in the app's Home tab."
 	case "snooze":
-		if err := b.store.SetSnooze(ctx, user, now.Add(time.Hour)); err != nil {
+		if err := b.settings.SetSnooze(ctx, user, now.Add(time.Hour)); err != nil {
 			return err
 		}
 		line = ":zzz: Coaching is snoozed for an hour. Reminders of your promises still come."
@@ -88,121 +74,3 @@ func (b *Bot) onFeedback(ctx context.Context, cb slack.InteractionCallback, a *s
 	b.metrics.feedback(rule, kind)
 	return b.reply(ctx, cb.ResponseURL, true, blockFeedback, line)
 }
-
-// admit keeps the nudges each agent should get now: not muted, snoozed or in their quiet
-// hours, not held back after repeated "not helpful", and within their hourly budget, the
-// most important first.
-func (b *Bot) admit(ctx context.Context, nudges []coach.Nudge) []coach.Nudge {
-	now := b.now()
-	var out []coach.Nudge
-	for _, n := range nudges {
-		cs := b.agentSettings(ctx, n.To, now)
-		if cs.Silenced(n.Rule, now) || b.quiet(ctx, n.To, cs.Settings, now) {
-			b.metrics.held("silenced")
-			continue
-		}
-		if cs.unhelpful[n.Rule] >= unhelpfulLimit {
-			if first, err := b.store.Throttle(ctx, n.To, n.Rule, throttleFor); err == nil && !first {
-				b.metrics.held("unhelpful")
-				continue
-			}
-		}
-		if b.cfg.NudgeBudget > 0 {
-			limit := b.cfg.NudgeBudget
-			if !slices.Contains(priorityRules, n.Rule) {
-				limit = max(1, limit-budgetReserve)
-			}
-			ok, err := b.store.Spend(ctx, n.To, now, limit)
-			if err == nil && !ok {
-				b.metrics.held("budget")
-				b.log.Info("nudge held: hourly budget spent", zap.String("agent", n.To), zap.String("rule", n.Rule))
-				continue
-			}
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
-// quiet reports whether now falls in an agent's quiet hours, in their zone.
-func (b *Bot) quiet(ctx context.Context, user string, st store.Settings, now time.Time) bool {
-	from, to, ok := parseQuiet(st.Quiet)
-	if !ok {
-		return false
-	}
-	tz := ""
-	if u := b.profileOf(ctx, user); u != nil {
-		tz = u.TZ
-	}
-	l := now.In(b.zone(tz))
-	m := time.Duration(l.Hour())*time.Hour + time.Duration(l.Minute())*time.Minute
-	if from <= to {
-		return m >= from && m < to
-	}
-	return m >= from || m < to
-}
-
-// parseQuiet reads quiet hours, "18:00-08:00".
-func parseQuiet(s string) (from, to time.Duration, ok bool) {
-	a, z, found := strings.Cut(s, "-")
-	if !found {
-		return 0, 0, false
-	}
-	pf, err1 := time.Parse("15:04", strings.TrimSpace(a))
-	pt, err2 := time.Parse("15:04", strings.TrimSpace(z))
-	if err1 != nil || err2 != nil || pf.Equal(pt) {
-		return 0, 0, false
-	}
-	d := func(t time.Time) time.Duration {
-		return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
-	}
-	return d(pf), d(pt), true
-}
-
-// quietChoices are the quiet hours App Home offers.
-var quietChoices = []string{"", "17:00-09:00", "18:00-08:00", "19:00-08:00", "20:00-07:00", "22:00-07:00"}
-
-func quietLabel(q string) string {
-	if q == "" {
-		return "No quiet hours"
-	}
-	return "Quiet " + strings.ReplaceAll(q, "-", "–")
-}
-
-// cachedSettings are an agent's settings and this week's "not helpful" votes, as read.
-type cachedSettings struct {
-	store.Settings
-	unhelpful map[string]int
-	week      store.Week
-	read      time.Time
-}
-
-// settingsTTL is how long a replica trusts the settings it read: a change made through
-// another replica reaches this one within it; a change made here, at once.
-const settingsTTL = 30 * time.Second
-
-// agentSettings returns an agent's settings, from the cache when fresh.
-func (b *Bot) agentSettings(ctx context.Context, user string, now time.Time) cachedSettings {
-	week := b.week(now)
-	if v, ok := b.settings.Load(user); ok {
-		cs := v.(cachedSettings)
-		if cs.week == week && time.Since(cs.read) < settingsTTL {
-			return cs
-		}
-	}
-	cs := cachedSettings{week: week, read: time.Now()}
-	var err error
-	if cs.Settings, err = b.store.SettingsOf(ctx, user); err != nil {
-		b.log.Warn("could not read an agent's settings; nudging", zap.Error(err))
-		return cs
-	}
-	if cs.unhelpful, err = b.store.UnhelpfulVotes(ctx, week, user); err != nil {
-		b.log.Warn("could not read an agent's feedback; nudging", zap.Error(err))
-		return cs
-	}
-	b.settings.Store(user, cs)
-	return cs
-}
-
-// forgetSettings drops an agent's cached settings after they changed them here.
-func (b *Bot) forgetSettings(user string) { b.settings.Delete(user) }

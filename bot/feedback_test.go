@@ -2,17 +2,18 @@ package bot_test
 
 import (
 	"fmt"
-	"github.com/deescalate/deescalate/bot/fakeslack"
 	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/deescalate/deescalate/bot/fakeslack"
 )
 
 // TestNotHelpfulHoldsARuleToOnceADay: after three "not helpful" votes on pause in a week,
 // ana gets pause at most once a day; lee is not affected. /metrics counts it all.
 func TestNotHelpfulHoldsARuleToOnceADay(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	cfg := scheduled(clk)
 	h := start(t, cfg, 1)
 	upsetIn := func(i int, agent string) int {

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/deescalate/deescalate/bot"
 	"github.com/deescalate/deescalate/bot/fakeslack"
+	"github.com/deescalate/deescalate/bot/sim"
 	"github.com/deescalate/deescalate/coach"
 	"github.com/deescalate/deescalate/store"
 	"github.com/deescalate/deescalate/store/redistest"
@@ -166,22 +168,44 @@ func (h *harness) replica(cfg bot.Config) func() {
 	return stopped
 }
 
-// clock is a settable clock the bots share, for schedules.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
+// newClock is the clock the bots of a test share (Config.Now): the simulator's.
+func newClock(t time.Time) *sim.Clock { return sim.NewClock(t) }
+
+// tick is the scheduler's step on every replica at the clock's time: the replicas compete for
+// the due timers (as their loops do in production) until none is left, and the bots are idle
+// before and after. When it returns, every timer due by now has been handled, so a test may
+// assert that something was not sent.
+func (h *harness) tick() {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	h.idle(ctx)
+	for ctx.Err() == nil {
+		claimed := make([]int, len(h.bots))
+		errs := make([]error, len(h.bots))
+		var wg sync.WaitGroup
+		for i, b := range h.bots {
+			wg.Go(func() { claimed[i], errs[i] = b.RunDue(ctx) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			h.t.Fatalf("scheduler step: %v", err)
+		}
+		if slices.Max(append(claimed, 0)) == 0 {
+			break
+		}
+	}
+	h.idle(ctx)
 }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
+// idle waits until no bot is handling anything.
+func (h *harness) idle(ctx context.Context) {
+	h.t.Helper()
+	for _, b := range h.bots {
+		if err := b.Idle(ctx); err != nil {
+			h.t.Fatal(err)
+		}
+	}
 }
 
 // agentsConfig is the usual configuration: agents are the SAGENTS group.

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/deescalate/deescalate/coach"
+	"github.com/deescalate/deescalate/store"
 )
 
 // App Home: an agent's own week, their open promises with the usual buttons, and their
@@ -25,15 +26,23 @@ const (
 	actionQuiet    = "home_quiet"
 )
 
+// settingStore is what an agent's own settings need from Redis.
+type settingStore interface {
+	SettingsOf(ctx context.Context, user string) (store.Settings, error)
+	SetMute(ctx context.Context, user, rule string, muted bool) error
+	SetSnooze(ctx context.Context, user string, until time.Time) error
+	SetQuiet(ctx context.Context, user, quiet string) error
+}
+
 // publishHome draws a user's App Home.
 func (b *Bot) publishHome(ctx context.Context, user string) error {
 	now := b.now()
-	st, err := b.store.SettingsOf(ctx, user)
+	st, err := b.settings.SettingsOf(ctx, user)
 	if err != nil {
 		return err
 	}
 	b.flushTallies(ctx)
-	r, err := b.store.WeekReport(ctx, b.week(now))
+	r, err := b.figures.WeekReport(ctx, b.week(now))
 	if err != nil {
 		return err
 	}
@@ -58,7 +67,7 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 	digest := "Weekly digest: *off*"
 	digestBtn := slack.NewButtonBlockElement(actionDigest, "on", slack.NewTextBlockObject(slack.PlainTextType, "Subscribe", false, false)).WithStyle(slack.StylePrimary)
 	if st.Digest {
-		digest = "Weekly digest: *on*, every " + b.cfg.DigestDay + " at " + clockOf(b.cfg.DigestTime) + " your time"
+		digest = "Weekly digest: *on*, every " + b.cfg.DigestDay.String() + " at " + clockOf(b.cfg.DigestTime) + " your time"
 		digestBtn = slack.NewButtonBlockElement(actionDigest, "off", slack.NewTextBlockObject(slack.PlainTextType, "Unsubscribe", false, false))
 	}
 	blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, digest, false, false), nil,
@@ -143,7 +152,7 @@ func (b *Bot) onHomeButton(ctx context.Context, cb slack.InteractionCallback, a 
 	var err error
 	switch {
 	case a.ActionID == actionDigest:
-		err = b.store.Subscribe(ctx, user, a.Value == "on")
+		err = b.digests.Subscribe(ctx, user, a.Value == "on")
 		if err == nil && a.Value == "on" {
 			err = b.scheduleDigest(ctx, user, now)
 		}
@@ -160,7 +169,7 @@ func (b *Bot) onHomeButton(ctx context.Context, cb slack.InteractionCallback, a 
 			l := now.In(b.zone(tz))
 			until = time.Date(l.Year(), l.Month(), l.Day()+1, 8, 0, 0, 0, l.Location())
 		}
-		err = b.store.SetSnooze(ctx, user, until)
+		err = b.settings.SetSnooze(ctx, user, until)
 	case a.ActionID == actionQuiet:
 		v := a.Value
 		if a.SelectedOption.Value != "" {
@@ -173,14 +182,14 @@ func (b *Bot) onHomeButton(ctx context.Context, cb slack.InteractionCallback, a 
 			b.log.Warn("unreadable quiet hours ignored")
 			return nil
 		}
-		err = b.store.SetQuiet(ctx, user, v)
+		err = b.settings.SetQuiet(ctx, user, v)
 	case strings.HasPrefix(a.ActionID, actionMute):
 		rule := strings.TrimPrefix(a.ActionID, actionMute)
 		if b.coach.Playbook().Rule(rule) == nil {
 			b.log.Warn("mute of an unknown rule ignored", zap.String("rule", rule))
 			return nil
 		}
-		err = b.store.SetMute(ctx, user, rule, a.Value == "mute")
+		err = b.settings.SetMute(ctx, user, rule, a.Value == "mute")
 	}
 	if err != nil {
 		return err
@@ -188,4 +197,14 @@ func (b *Bot) onHomeButton(ctx context.Context, cb slack.InteractionCallback, a 
 	b.forgetSettings(user)
 	b.log.Info("setting changed", zap.String("user", user), zap.String("action", a.ActionID), zap.String("value", a.Value))
 	return b.publishHome(ctx, user)
+}
+
+// quietChoices are the quiet hours App Home offers.
+var quietChoices = []string{"", "17:00-09:00", "18:00-08:00", "19:00-08:00", "20:00-07:00", "22:00-07:00"}
+
+func quietLabel(q string) string {
+	if q == "" {
+		return "No quiet hours"
+	}
+	return "Quiet " + strings.ReplaceAll(q, "-", "–")
 }

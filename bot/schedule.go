@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -20,6 +18,15 @@ import (
 // finishes the timer. A failed send goes back on the schedule with backoff; a replica that
 // dies mid-way loses its lease and another one finishes the job without sending twice.
 
+// scheduleStore is what the scheduler needs from Redis: claiming due timers, the
+// idempotency mark of a notice, and finishing or retrying a timer.
+type scheduleStore interface {
+	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]store.Due, error)
+	Sending(ctx context.Context, d store.Due) (bool, error)
+	Retry(ctx context.Context, d store.Due, now time.Time, base time.Duration, unsent bool) (int, error)
+	Done(ctx context.Context, d store.Due) error
+}
+
 const (
 	claimBatch       = 50 // timers claimed per round trip
 	fireParallel     = 8  // timers handled at once per replica
@@ -32,49 +39,54 @@ const (
 // lease is how long a claimed timer stays with its replica: enough to send and record it.
 func (b *Bot) lease() time.Duration { return max(3*b.cfg.EventTimeout, 30*time.Second) }
 
-// scheduleLoop runs RunDue every SchedulePoll until ctx ends.
+// scheduleLoop runs the scheduler's step every SchedulePoll until ctx ends, again at once
+// while a step finds a full batch.
 func (b *Bot) scheduleLoop(ctx, work context.Context) {
 	tick := time.NewTicker(b.cfg.SchedulePoll)
 	defer tick.Stop()
-	failing := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
-		b.flushTallies(work)
 		for {
-			n, err := b.runDue(ctx, work)
-			if err != nil {
-				if ctx.Err() != nil {
-					return // stopping
-				}
-				if !b.redisTrouble(err) && !failing {
-					b.log.Warn("scheduler: cannot claim due timers; retrying", zap.Error(err))
-				}
-				failing = true
-				break
-			}
-			b.redisOK()
-			if failing {
-				b.log.Info("scheduler: claiming due timers again")
-				failing = false
-			}
-			if n < claimBatch {
+			n, err := b.step(ctx, work)
+			if err != nil || n < claimBatch {
 				break
 			}
 		}
 	}
 }
 
-// RunDue handles the timers due by now and returns how many it claimed. The scheduler loop
-// calls it; a simulation calls it itself as its virtual clock passes each due time.
-func (b *Bot) RunDue(ctx context.Context) (int, error) { return b.runDue(ctx, ctx) }
+// RunDue is the scheduler's step, for a simulation or a test that runs the schedule itself
+// as its clock passes each due time (SchedulePoll < 0): it handles the timers due by now and
+// returns how many it claimed.
+func (b *Bot) RunDue(ctx context.Context) (int, error) { return b.step(ctx, ctx) }
+
+// step is one round of the scheduler: the figures kept so far are written, then the timers
+// due by now are claimed and handled. A failure to claim is logged once until claiming works
+// again.
+func (b *Bot) step(ctx, work context.Context) (int, error) {
+	b.flushTallies(work)
+	n, err := b.runDue(ctx, work)
+	if err != nil {
+		if ctx.Err() == nil && !b.redisTrouble(err) && !b.schedFailing.Swap(true) {
+			b.log.Warn("scheduler: cannot claim due timers; retrying", zap.Error(err))
+		}
+		b.schedFailing.Store(true)
+		return n, err
+	}
+	b.redisOK()
+	if b.schedFailing.Swap(false) {
+		b.log.Info("scheduler: claiming due timers again")
+	}
+	return n, nil
+}
 
 func (b *Bot) runDue(ctx, work context.Context) (int, error) {
 	now := b.now()
-	due, err := b.store.Claim(ctx, now, claimBatch, b.lease())
+	due, err := b.timers.Claim(ctx, now, claimBatch, b.lease())
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
@@ -110,11 +122,11 @@ func (b *Bot) fire(ctx context.Context, d store.Due, now time.Time) {
 		return
 	}
 	tm := coach.Timer{Kind: kind, Version: version, At: at}
-	if d.Channel == store.DigestChannel && kind == timerDigest {
+	if d.User != "" && kind == timerDigest {
 		b.fireDigest(ctx, log, d, tm, now)
 		return
 	}
-	snap, err := b.store.Load(ctx, d.Channel, d.Thread)
+	snap, err := b.threads.Load(ctx, d.Channel, d.Thread)
 	if err != nil {
 		b.retry(ctx, log, d, true, err)
 		return
@@ -126,7 +138,7 @@ func (b *Bot) fire(ctx context.Context, d store.Due, now time.Time) {
 		return
 	}
 	if len(notices) > 0 {
-		first, err := b.store.Sending(ctx, d)
+		first, err := b.timers.Sending(ctx, d)
 		if err != nil {
 			b.retry(ctx, log, d, true, err)
 			return
@@ -138,7 +150,7 @@ func (b *Bot) fire(ctx context.Context, d store.Due, now time.Time) {
 			return
 		}
 	}
-	if err := b.record(ctx, d.Channel, d.Thread, tm, now); err != nil {
+	if err := b.record(ctx, log, d.Channel, d.Thread, tm, now); err != nil {
 		b.retry(ctx, log, d, false, err)
 		return
 	}
@@ -147,38 +159,18 @@ func (b *Bot) fire(ctx context.Context, d store.Due, now time.Time) {
 
 // record saves what a fired timer changed in its thread (a notice went out, a promise was
 // written off), with the schedule's changes.
-func (b *Bot) record(ctx context.Context, channel, thread string, tm coach.Timer, now time.Time) error {
-	unlock, err := b.threads.lock(ctx, channel, thread)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	for range commitAttempts {
-		snap, err := b.store.Load(ctx, channel, thread)
-		if err != nil {
-			return err
-		}
-		next, _, ok := b.coach.Fire(snap.Thread, tm, now)
-		if !ok {
-			return nil // the thread moved on meanwhile (an agent posted): nothing left to record
-		}
-		sc := b.scheduleOf(snap.Thread, next)
-		_, err = b.store.Commit(ctx, store.Commit{Thread: next, Version: snap.Version, Now: now, Schedule: sc})
-		if errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		b.unschedule(ctx, channel, thread, sc)
-		b.recordTally(ctx, b.tally(ctx, snap.Thread, next, nil))
-		return nil
-	}
-	return fmt.Errorf("thread %s/%s kept changing", channel, thread)
+func (b *Bot) record(ctx context.Context, log *zap.Logger, channel, thread string, tm coach.Timer, now time.Time) error {
+	_, _, _, err := b.update(ctx, log, change{channel: channel, thread: thread, at: now,
+		step: func(t coach.Thread) (coach.Thread, []coach.Nudge, bool, error) {
+			// false: the thread moved on meanwhile (an agent posted), nothing left to record.
+			next, _, ok := b.coach.Fire(t, tm, now)
+			return next, nil, ok, nil
+		}})
+	return err
 }
 
 func (b *Bot) finish(ctx context.Context, log *zap.Logger, d store.Due) {
-	if err := b.store.Done(context.WithoutCancel(ctx), d); err != nil {
+	if err := b.timers.Done(context.WithoutCancel(ctx), d); err != nil {
 		log.Warn("could not finish a timer; it will be checked again after its lease", zap.Error(err))
 	}
 }
@@ -188,7 +180,7 @@ func (b *Bot) finish(ctx context.Context, log *zap.Logger, d store.Due) {
 func (b *Bot) retry(ctx context.Context, log *zap.Logger, d store.Due, unsent bool, cause error) {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
-	n, err := b.store.Retry(rctx, d, b.now(), retryBase, unsent)
+	n, err := b.timers.Retry(rctx, d, b.now(), retryBase, unsent)
 	if err != nil {
 		log.Error("timer failed and could not be re-queued; it will be tried again after its lease", zap.NamedError("cause", cause), zap.Error(err))
 		return
@@ -199,36 +191,4 @@ func (b *Bot) retry(ctx context.Context, log *zap.Logger, d store.Due, unsent bo
 		return
 	}
 	log.Warn("timer failed; trying again later", zap.Int("attempt", n), zap.Duration("in", retryBase<<(n-1)), zap.Error(cause))
-}
-
-// scheduleOf is what moving a thread from before to after changes in the schedule.
-func (b *Bot) scheduleOf(before, after coach.Thread) *store.Schedule {
-	add, remove := coach.DiffTimers(b.coach.Timers(before), b.coach.Timers(after))
-	sc := &store.Schedule{}
-	for _, t := range add {
-		sc.Add = append(sc.Add, store.Timer{Name: t.Name(), At: t.At})
-	}
-	for _, t := range remove {
-		sc.Remove = append(sc.Remove, t.Name())
-	}
-	bp, ap := before.Promise, after.Promise
-	if ap.Open() && !(bp.Open() && bp.Agent == ap.Agent && bp.Due.Equal(ap.Due)) {
-		sc.List = &store.Listing{Agent: ap.Agent, Due: ap.Due}
-	}
-	if bp.Open() && !(ap.Open() && ap.Agent == bp.Agent) {
-		sc.Unlist = []string{bp.Agent}
-	}
-	if sc.Empty() {
-		return nil
-	}
-	return sc
-}
-
-// unschedule applies a committed schedule's removals; a failure only leaves stale timers,
-// which are dropped when they fire.
-func (b *Bot) unschedule(ctx context.Context, channel, thread string, sc *store.Schedule) {
-	if err := b.store.Unschedule(context.WithoutCancel(ctx), channel, thread, sc); err != nil {
-		b.log.Warn("could not take stale timers off the schedule; they will be dropped when due", zap.String("channel", channel),
-			zap.String("thread_ts", thread), zap.Error(err))
-	}
 }

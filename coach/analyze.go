@@ -40,7 +40,7 @@ type Analysis struct {
 	// OutcomeQuestion: the author asks when, whether, how long or what will happen.
 	OutcomeQuestion bool
 	// Promise is an agent's commitment to follow up, nil when there is none.
-	Promise *Promise
+	Promise *Commitment
 	Themes  []string
 	Praise  bool
 }

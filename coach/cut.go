@@ -5,10 +5,10 @@ import (
 	"unicode/utf8"
 )
 
-// cutWords returns the longest prefix of s of at most n bytes that ends before a space, or,
+// CutWords returns the longest prefix of s of at most n bytes that ends before a space, or,
 // when those bytes hold no space after the first, the longest that ends on a character
 // boundary. A quote cut inside a multi-byte character would be invalid UTF-8 in a nudge.
-func cutWords(s string, n int) string {
+func CutWords(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -186,7 +186,7 @@ func TestDraftUsesTheThread(t *testing.T) {
 	}
 
 	due := now.Add(3 * time.Hour)
-	thread.Promise = &Pledge{Version: 1, Due: due, State: PledgeOpen}
+	thread.Promise = &Promise{Version: 1, Due: due, State: PromiseOpen}
 	if d := testCoach.Draft(DraftRequest{Text: calmText, Zone: time.UTC, Now: now, Thread: &thread}); !d.FollowUp.Equal(due) {
 		t.Errorf("follow-up %v, want the open promise's %v", d.FollowUp, due)
 	}

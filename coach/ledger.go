@@ -11,18 +11,19 @@ import (
 // (a reminder, an overdue notice, a wait running out) are derived by Timers, and the bot keeps
 // its schedule in step with them. Everything here is pure: time comes in as a value.
 
-// Pledge is an agent's dated promise to come back to the customer.
-type Pledge struct {
-	Version  int         `json:"v"` // grows with every new or moved promise in the thread
-	Agent    string      `json:"agent"`
-	Customer string      `json:"customer,omitempty"`
-	TS       string      `json:"ts"`   // the message that holds it
-	Text     string      `json:"text"` // the promise as the agent wrote it
-	Due      time.Time   `json:"due"`
-	Zone     string      `json:"zone,omitempty"` // the agent's zone, for showing times
-	Made     time.Time   `json:"made"`
-	State    PledgeState `json:"state"`
-	Settled  time.Time   `json:"settled,omitempty"` // when it was kept, missed or cancelled
+// Promise is an agent's dated promise to come back to the customer, as the ledger keeps it
+// (the words FindPromise reads in a message are a Commitment).
+type Promise struct {
+	Version  int          `json:"v"` // grows with every new or moved promise in the thread
+	Agent    string       `json:"agent"`
+	Customer string       `json:"customer,omitempty"`
+	TS       string       `json:"ts"`   // the message that holds it
+	Text     string       `json:"text"` // the promise as the agent wrote it
+	Due      time.Time    `json:"due"`
+	Zone     string       `json:"zone,omitempty"` // the agent's zone, for showing times
+	Made     time.Time    `json:"made"`
+	State    PromiseState `json:"state"`
+	Settled  time.Time    `json:"settled,omitempty"` // when it was kept, missed or cancelled
 	// RemindAt is when the reminder goes out (due minus the lead, or later after a snooze);
 	// WarnAt is when the overdue notice goes out (the due time, or later after a snooze).
 	// Reminded and Warned say which notices went out already.
@@ -33,19 +34,19 @@ type Pledge struct {
 	Escalated bool      `json:"escalated,omitempty"` // the lead's heads-up
 }
 
-// PledgeState is where a promise stands.
-type PledgeState string
+// PromiseState is where a promise stands.
+type PromiseState string
 
 const (
-	PledgeOpen      PledgeState = "open"
-	PledgeKept      PledgeState = "kept"      // an agent posted in the thread before it was due
-	PledgeLate      PledgeState = "late"      // an agent posted, after it was due
-	PledgeMissed    PledgeState = "missed"    // nobody posted within a day of it being due
-	PledgeCancelled PledgeState = "cancelled" // the message was edited or deleted, or a new promise replaced it
+	PromiseOpen      PromiseState = "open"
+	PromiseKept      PromiseState = "kept"      // an agent posted in the thread before it was due
+	PromiseLate      PromiseState = "late"      // an agent posted, after it was due
+	PromiseMissed    PromiseState = "missed"    // nobody posted within a day of it being due
+	PromiseCancelled PromiseState = "cancelled" // the message was edited or deleted, or a new promise replaced it
 )
 
 // Open reports whether the promise still waits to be kept.
-func (p *Pledge) Open() bool { return p != nil && (p.State == PledgeOpen) }
+func (p *Promise) Open() bool { return p != nil && (p.State == PromiseOpen) }
 
 // Wait is a customer message that has had no agent reply yet.
 type Wait struct {
@@ -78,7 +79,7 @@ const (
 // Timer is a moment a thread wants to be woken at.
 type Timer struct {
 	Kind    string
-	Version int // the pledge's version, or 0 for a wait
+	Version int // the promise's version, or 0 for a wait
 	At      time.Time
 }
 
@@ -150,15 +151,15 @@ const (
 
 // Notice is something the bot must tell someone when a timer fires.
 type Notice struct {
-	Kind   string
-	To     string // the agent; empty for the leads, or for a wait in a thread nobody owns (the on-duty agents)
-	Pledge *Pledge
-	Wait   *Wait
-	Nudge  Nudge // a wait's preemptive-ack nudge, rendered
+	Kind    string
+	To      string // the agent; empty for the leads, or for a wait in a thread nobody owns (the on-duty agents)
+	Promise *Promise
+	Wait    *Wait
+	Nudge   Nudge // a wait's preemptive-ack nudge, rendered
 }
 
 // warnAt is when the overdue notice is due: at the due time unless a snooze moved it.
-func (p *Pledge) warnAt() time.Time {
+func (p *Promise) warnAt() time.Time {
 	if p.WarnAt.After(p.Due) {
 		return p.WarnAt
 	}
@@ -180,15 +181,15 @@ func (c *Coach) Fire(t Thread, tm Timer, now time.Time) (next Thread, notices []
 	switch kind {
 	case TimerRemind:
 		t.Promise.Reminded = true
-		return t, []Notice{{Kind: NoticeReminder, To: t.Promise.Agent, Pledge: t.Promise}}, true
+		return t, []Notice{{Kind: NoticeReminder, To: t.Promise.Agent, Promise: t.Promise}}, true
 	case TimerOverdue:
 		t.Promise.Warned, t.Promise.Reminded = true, true
-		return t, []Notice{{Kind: NoticeOverdue, To: t.Promise.Agent, Pledge: t.Promise}}, true
+		return t, []Notice{{Kind: NoticeOverdue, To: t.Promise.Agent, Promise: t.Promise}}, true
 	case TimerLead:
 		t.Promise.Escalated = true
-		return t, []Notice{{Kind: NoticeLead, Pledge: t.Promise}}, true
+		return t, []Notice{{Kind: NoticeLead, Promise: t.Promise}}, true
 	case TimerMissed:
-		t.Promise.State, t.Promise.Settled = PledgeMissed, now
+		t.Promise.State, t.Promise.Settled = PromiseMissed, now
 		return t, nil, true
 	case TimerWait:
 		w := *t.Wait
@@ -234,9 +235,9 @@ func (c *Coach) Keep(t Thread, version int, now time.Time) (Thread, bool) {
 		return t, false
 	}
 	p := *t.Promise
-	p.State, p.Settled = PledgeKept, now
+	p.State, p.Settled = PromiseKept, now
 	if now.After(p.Due) {
-		p.State = PledgeLate
+		p.State = PromiseLate
 	}
 	t.Promise = &p
 	return t, true
@@ -286,8 +287,8 @@ func (c *Coach) remindAt(due, now time.Time) time.Time {
 	return at
 }
 
-// pledge records a dated promise an agent just made in a thread, replacing any earlier one.
-func (c *Coach) pledge(t *Thread, ev Event, p Promise) {
+// promise records a dated promise an agent just made in a thread, replacing any earlier one.
+func (c *Coach) promise(t *Thread, ev Event, p Commitment) {
 	version := 1
 	if t.Promise != nil {
 		version = t.Promise.Version + 1
@@ -296,9 +297,9 @@ func (c *Coach) pledge(t *Thread, ev Event, p Promise) {
 	if ev.Zone != nil {
 		zone = ev.Zone.String()
 	}
-	t.Promise = &Pledge{
+	t.Promise = &Promise{
 		Version: version, Agent: ev.User, Customer: t.Customer, TS: ev.TS, Text: p.Text, Due: p.Due,
-		Zone: zone, Made: ev.At, State: PledgeOpen, RemindAt: c.remindAt(p.Due, ev.At),
+		Zone: zone, Made: ev.At, State: PromiseOpen, RemindAt: c.remindAt(p.Due, ev.At),
 	}
 }
 
@@ -308,20 +309,20 @@ func settleByPost(t *Thread, at time.Time) {
 		return
 	}
 	p := *t.Promise
-	p.State, p.Settled = PledgeKept, at
+	p.State, p.Settled = PromiseKept, at
 	if at.After(p.Due) {
-		p.State = PledgeLate
+		p.State = PromiseLate
 	}
 	t.Promise = &p
 }
 
-// cancelPledge drops an open promise whose message no longer holds it.
-func cancelPledge(t *Thread, ts string, at time.Time) {
+// cancelPromise drops an open promise whose message no longer holds it.
+func cancelPromise(t *Thread, ts string, at time.Time) {
 	if !t.Promise.Open() || t.Promise.TS != ts {
 		return
 	}
 	p := *t.Promise
-	p.State, p.Settled = PledgeCancelled, at
+	p.State, p.Settled = PromiseCancelled, at
 	t.Promise = &p
 }
 
@@ -402,7 +403,7 @@ var moveSays = []string{
 
 // MoveSay suggests a message that tells the customer a promise moves to due, written in the
 // customer's zone (with the zone named when it is not the agent's).
-func MoveSay(p Pledge, due, now time.Time, customerZone, agentZone *time.Location) string {
+func MoveSay(p Promise, due, now time.Time, customerZone, agentZone *time.Location) string {
 	if customerZone == nil {
 		customerZone = agentZone
 	}

@@ -77,7 +77,7 @@ func TestLedgerReminderThenOverdue(t *testing.T) {
 	w.want("remind@47m0s", "overdue@1h2m0s", "missed@25h2m0s")
 	p := w.th.Promise
 	if p.Agent != "UANA" || p.Customer != "UCHRIS" || p.TS != "100.2" || p.Version != 1 || p.Zone != "America/New_York" || !strings.Contains(p.Text, "11am") {
-		t.Errorf("pledge = %+v", p)
+		t.Errorf("promise = %+v", p)
 	}
 	ns := w.fire(TimerRemind)
 	if len(ns) != 1 || ns[0].Kind != NoticeReminder || ns[0].To != "UANA" {
@@ -89,7 +89,7 @@ func TestLedgerReminderThenOverdue(t *testing.T) {
 		t.Fatalf("overdue notices = %+v", ns)
 	}
 	w.want("missed@25h2m0s")
-	if ns := w.fire(TimerMissed); len(ns) != 0 || w.th.Promise.State != PledgeMissed {
+	if ns := w.fire(TimerMissed); len(ns) != 0 || w.th.Promise.State != PromiseMissed {
 		t.Errorf("missed: %+v, state %s", ns, w.th.Promise.State)
 	}
 	w.want()
@@ -100,13 +100,13 @@ func TestLedgerKeptBySettling(t *testing.T) {
 	w.post(RoleCustomer, "UCHRIS", "100.1", angry, 0)
 	w.post(RoleAgent, "UANA", "100.2", promise11, 2*time.Minute)
 	w.post(RoleAgent, "ULEE", "100.3", "Update: the invoices are fixed and resent.", 30*time.Minute)
-	if w.th.Promise.State != PledgeKept {
+	if w.th.Promise.State != PromiseKept {
 		t.Errorf("state = %s, want kept", w.th.Promise.State)
 	}
 	w.want()
 	// A stale timer fired after the promise was kept does nothing.
 	stale := Timer{TimerRemind, 1, t0.Add(47 * time.Minute)}
-	if next, ns, ok := w.c.Fire(w.th, stale, stale.At); ok || len(ns) != 0 || next.Promise.State != PledgeKept {
+	if next, ns, ok := w.c.Fire(w.th, stale, stale.At); ok || len(ns) != 0 || next.Promise.State != PromiseKept {
 		t.Errorf("stale timer fired: ok=%v notices=%v", ok, ns)
 	}
 }
@@ -115,7 +115,7 @@ func TestLedgerLateUpdate(t *testing.T) {
 	w := newLedgerWorld(t)
 	w.post(RoleAgent, "UANA", "100.2", promise11, 2*time.Minute)
 	w.post(RoleAgent, "UANA", "100.3", "Here's the update.", 70*time.Minute)
-	if w.th.Promise.State != PledgeLate {
+	if w.th.Promise.State != PromiseLate {
 		t.Errorf("state = %s, want late", w.th.Promise.State)
 	}
 }
@@ -126,7 +126,7 @@ func TestLedgerSupersededAndEdited(t *testing.T) {
 	w.post(RoleAgent, "UANA", "100.2", promise11, 2*time.Minute)
 	w.post(RoleAgent, "UANA", "100.3", "Small change: I'll update you by 2pm instead.", 5*time.Minute)
 	if p := w.th.Promise; p.Version != 2 || p.TS != "100.3" {
-		t.Fatalf("pledge = %+v, want version 2 from 100.3", p)
+		t.Fatalf("promise = %+v, want version 2 from 100.3", p)
 	}
 	// 2pm New York = 18:00 UTC = +4h2m.
 	w.want("remind@3h47m0s", "overdue@4h2m0s", "missed@28h2m0s")
@@ -135,7 +135,7 @@ func TestLedgerSupersededAndEdited(t *testing.T) {
 	w.edit("100.3", "Small change: I'll update you by 3pm instead.", 6*time.Minute)
 	w.want("remind@4h47m0s", "overdue@5h2m0s", "missed@29h2m0s")
 	w.edit("100.3", "Small change: the team is on it.", 7*time.Minute)
-	if w.th.Promise.State != PledgeCancelled {
+	if w.th.Promise.State != PromiseCancelled {
 		t.Errorf("state = %s, want cancelled", w.th.Promise.State)
 	}
 	w.want()
@@ -145,7 +145,7 @@ func TestLedgerDeleteCancels(t *testing.T) {
 	w := newLedgerWorld(t)
 	w.post(RoleAgent, "UANA", "100.2", promise11, 2*time.Minute)
 	w.th, _ = w.c.Observe(w.th, Event{Kind: Deleted, TS: "100.2", At: t0.Add(3 * time.Minute)})
-	if w.th.Promise.State != PledgeCancelled {
+	if w.th.Promise.State != PromiseCancelled {
 		t.Errorf("state = %s, want cancelled", w.th.Promise.State)
 	}
 	w.want()
@@ -180,7 +180,7 @@ func TestLedgerSnoozeAndMove(t *testing.T) {
 		t.Fatal("move refused")
 	}
 	if w.th.Promise.Version != 2 || !w.th.Promise.Due.Equal(due) {
-		t.Errorf("moved pledge = %+v", w.th.Promise)
+		t.Errorf("moved promise = %+v", w.th.Promise)
 	}
 	w.want("remind@7h45m0s", "overdue@8h0m0s", "missed@32h0m0s")
 	add, remove := DiffTimers(before, w.c.Timers(w.th))
@@ -198,7 +198,7 @@ func TestLedgerSnoozeAndMove(t *testing.T) {
 	if _, ok := w.c.Keep(w.th, 1, t0.Add(5*time.Hour)); ok {
 		t.Error("keep of an old version accepted")
 	}
-	if w.th, ok = w.c.Keep(w.th, 2, t0.Add(6*time.Hour)); !ok || w.th.Promise.State != PledgeKept {
+	if w.th, ok = w.c.Keep(w.th, 2, t0.Add(6*time.Hour)); !ok || w.th.Promise.State != PromiseKept {
 		t.Errorf("keep: ok=%v state=%s", ok, w.th.Promise.State)
 	}
 	w.want()
@@ -274,7 +274,7 @@ func TestWhenAndMoveSay(t *testing.T) {
 			t.Errorf("When(%s in %s) = %q, want %q", c.at, c.zone, got, c.want)
 		}
 	}
-	say := MoveSay(Pledge{TS: "100.2"}, t0.Add(3*time.Hour+2*time.Minute), now, london, ny)
+	say := MoveSay(Promise{TS: "100.2"}, t0.Add(3*time.Hour+2*time.Minute), now, london, ny)
 	if !strings.Contains(say, "by 5pm GMT today") || strings.Contains(say, "{time}") {
 		t.Errorf("MoveSay = %q", say)
 	}
@@ -282,7 +282,7 @@ func TestWhenAndMoveSay(t *testing.T) {
 	if p, ok := FindPromise(say, now, ny); !ok || !p.Due.Equal(t0.Add(3*time.Hour+2*time.Minute).Truncate(time.Hour)) {
 		t.Errorf("MoveSay %q is read back as %+v, %v", say, p, ok)
 	}
-	if say := MoveSay(Pledge{TS: "100.2"}, t0.Add(3*time.Hour+2*time.Minute), now, nil, ny); !strings.Contains(say, "by 1pm today.") && !strings.Contains(say, "by 1pm today ") {
+	if say := MoveSay(Promise{TS: "100.2"}, t0.Add(3*time.Hour+2*time.Minute), now, nil, ny); !strings.Contains(say, "by 1pm today.") && !strings.Contains(say, "by 1pm today ") {
 		t.Errorf("MoveSay in the agent's zone = %q", say)
 	}
 }

@@ -284,10 +284,6 @@ func lowerSet(list []string, trim string) map[string]bool {
 	return m
 }
 
-// themeIDs is the default taxonomy, in order.
-var themeIDs = []string{"billing", "refund", "shipping", "account-access", "bug", "outage", "performance",
-	"data-loss", "cancellation", "pricing", "setup", "integration", "responsiveness", "feature-request"}
-
 func (pb *Playbook) prepareThemes(lx *lexicon) []error {
 	var errs []error
 	ids := make([]string, 0, len(pb.Themes))
@@ -346,5 +342,6 @@ func (pb *Playbook) Rule(id string) *RuleText {
 	return r
 }
 
-// Rules lists every rule id the bot knows, in the playbook's order.
-func Rules() []string { return slices.Clone(knownRules) }
+// RuleIDs lists every rule id the bot knows, in the playbook's order. ((*Coach).Rules is
+// the rules one coach checks.)
+func RuleIDs() []string { return slices.Clone(knownRules) }

@@ -8,14 +8,15 @@ import (
 	"github.com/deescalate/deescalate/coach/internal/when"
 )
 
-// Promise is an agent's commitment to get back to the customer.
-type Promise struct {
+// Commitment is an agent's commitment to get back to the customer, as read in a message.
+// (The promise the ledger then keeps, with its state and reminders, is Promise.)
+type Commitment struct {
 	Text string    // the words of the commitment as written, trimmed, e.g. "I'll update you by 3pm tomorrow" (at most ~120 chars)
 	When string    // the time expression as written (markup aside), e.g. "by 3pm tomorrow"; "" when the promise names no time
 	Due  time.Time // the latest moment the promise is still kept, in the author's zone; zero when vague
 }
 
-// maxPromiseText bounds Promise.Text in bytes.
+// maxPromiseText bounds Commitment.Text in bytes.
 const maxPromiseText = 120
 
 // Every look-ahead is bounded so the work per token is constant: a 40,000-character message
@@ -27,7 +28,7 @@ const (
 
 // FindPromise finds the agent's commitment to follow up in a message's plain text, resolving
 // its time against now in zone. ok is false when the message makes no such commitment.
-func FindPromise(plain string, now time.Time, zone *time.Location) (p Promise, ok bool) {
+func FindPromise(plain string, now time.Time, zone *time.Location) (p Commitment, ok bool) {
 	return findPromise(text.Parse(plain), now, zone)
 }
 
@@ -43,15 +44,15 @@ func FindPromise(plain string, now time.Time, zone *time.Location) (p Promise, o
 // "once …"/"when …" clause, or an estimate right after one ("once the patch is live, should be
 // Thursday"), dates the promise only when it has no time of its own. When several commitments
 // are made, the first with a time wins, else the first.
-func findPromise(d *text.Doc, now time.Time, zone *time.Location) (Promise, bool) {
+func findPromise(d *text.Doc, now time.Time, zone *time.Location) (Commitment, bool) {
 	if zone == nil {
 		zone = time.UTC
 	}
 	f := finder{d: d, w: promiseWords}
 	if f.teamNote() {
-		return Promise{}, false
+		return Commitment{}, false
 	}
-	var vague Promise
+	var vague Commitment
 	found := false
 	for i := 0; i < len(d.Tokens); i++ {
 		c, ok := f.commitmentAt(i)
@@ -72,11 +73,11 @@ func findPromise(d *text.Doc, now time.Time, zone *time.Location) (Promise, bool
 		}
 		if e.End > 0 {
 			if due := e.Due(now, zone); !due.IsZero() {
-				return Promise{Text: f.promiseText(from, max(to, e.End)), When: d.Span(e.First, e.End), Due: due}, true
+				return Commitment{Text: f.promiseText(from, max(to, e.End)), When: d.Span(e.First, e.End), Due: due}, true
 			}
 		}
 		if !found {
-			vague, found = Promise{Text: f.promiseText(c.first, c.end)}, true
+			vague, found = Commitment{Text: f.promiseText(c.first, c.end)}, true
 		}
 		i = c.end - 1
 	}

@@ -58,7 +58,7 @@ func runPromiseCases(t *testing.T, cases []promiseCase) {
 			loc := mustZone(t, tz)
 			now := wall(t, loc, tc.now)
 			p, ok := FindPromise(tc.text, now, loc)
-			var want Promise
+			var want Commitment
 			if tc.due != "" {
 				want.Due = wall(t, loc, tc.due)
 			}
@@ -513,7 +513,7 @@ func FuzzFindPromise(f *testing.F) {
 		for _, loc := range zones {
 			p, ok := FindPromise(s, now, loc)
 			if !ok {
-				if p != (Promise{}) {
+				if p != (Commitment{}) {
 					t.Fatalf("FindPromise(%q) = %+v with ok false", s, p)
 				}
 				continue

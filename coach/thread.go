@@ -25,7 +25,7 @@ type Thread struct {
 	Replies  int       `json:"replies,omitempty"`
 	Messages []Seen    `json:"messages,omitempty"`
 	Pending  []Nudge   `json:"pending,omitempty"`
-	Promise  *Pledge   `json:"promise,omitempty"` // the latest dated promise made in the thread
+	Promise  *Promise  `json:"promise,omitempty"` // the latest dated promise made in the thread
 	Wait     *Wait     `json:"wait,omitempty"`    // a customer message nobody has answered
 	Updated  time.Time `json:"updated"`
 }
@@ -105,7 +105,7 @@ func (c *Coach) Observe(t Thread, ev Event) (Thread, []Nudge) {
 	case Deleted:
 		t.Messages = slices.DeleteFunc(t.Messages, func(s Seen) bool { return s.TS == ev.TS })
 		t.Pending = slices.DeleteFunc(t.Pending, func(n Nudge) bool { return n.About == ev.TS })
-		cancelPledge(&t, ev.TS, ev.At)
+		cancelPromise(&t, ev.TS, ev.At)
 		if t.Wait != nil && t.Wait.TS == ev.TS {
 			t.Wait = nil
 		}
@@ -137,7 +137,7 @@ func (c *Coach) posted(t *Thread, ev Event) []Nudge {
 		var a Analysis
 		a, out = c.agentNudges(t, ev)
 		if p := a.Promise; p != nil && !p.Due.IsZero() {
-			c.pledge(t, ev, *p)
+			c.promise(t, ev, *p)
 		}
 	case RoleCustomer:
 		if t.Customer == "" {
@@ -174,11 +174,11 @@ func (c *Coach) edited(t *Thread, ev Event) []Nudge {
 		p := a.Promise
 		switch {
 		case p == nil || p.Due.IsZero():
-			cancelPledge(t, ev.TS, ev.At)
+			cancelPromise(t, ev.TS, ev.At)
 		case t.Promise.Open() && t.Promise.TS == ev.TS && t.Promise.Due.Equal(p.Due):
 			// Same promise, reworded: nothing to move.
 		case t.Promise == nil || !t.Promise.Open() || t.Promise.TS == ev.TS || t.Promise.Made.Before(s.At):
-			c.pledge(t, edit, *p)
+			c.promise(t, edit, *p)
 		}
 		return out
 	}
@@ -265,7 +265,7 @@ func shortCue(s string) string {
 	if len(s) <= maxCue {
 		return s
 	}
-	return cutWords(s, maxCue) + "…"
+	return CutWords(s, maxCue) + "…"
 }
 
 // address sends every nudge to the thread's owner and renders it, most important first.

@@ -42,10 +42,10 @@ type Config struct {
 	LeadAlertAfter  Duration `envconfig:"LEAD_ALERT_AFTER" default:"0"`
 	SchedulePoll    Duration `envconfig:"SCHEDULE_POLL" default:"1s"`
 
-	TeamTZ          string   `envconfig:"TEAM_TZ" default:"UTC"`
-	DigestDay       string   `envconfig:"DIGEST_DAY" default:"Monday"`
-	DigestTime      string   `envconfig:"DIGEST_TIME" default:"09:00"`
-	DigestLeadsAuto string   `envconfig:"DIGEST_LEADS_AUTO" default:"true"`
+	TeamTZ          Zone     `envconfig:"TEAM_TZ" default:"UTC"`
+	DigestDay       Weekday  `envconfig:"DIGEST_DAY" default:"Monday"`
+	DigestTime      Clock    `envconfig:"DIGEST_TIME" default:"09:00"`
+	DigestLeadsAuto Bool     `envconfig:"DIGEST_LEADS_AUTO" default:"true"`
 	AggRetention    Duration `envconfig:"AGGREGATE_RETENTION" default:"2160h"`
 
 	LLMURL     string   `envconfig:"LLM_URL"`
@@ -54,7 +54,7 @@ type Config struct {
 	LLMTimeout Duration `envconfig:"LLM_TIMEOUT" default:"8s"`
 
 	NudgeCooldown   Duration `envconfig:"NUDGE_COOLDOWN" default:"30m"`
-	NudgeBudget     string   `envconfig:"NUDGE_BUDGET" default:"6"`
+	NudgeBudget     Int      `envconfig:"NUDGE_BUDGET" default:"6"`
 	EventTimeout    Duration `envconfig:"EVENT_TIMEOUT" default:"10s"`
 	ShutdownTimeout Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s"`
 	Retention       Duration `envconfig:"RETENTION" default:"720h"`
@@ -64,23 +64,108 @@ type Config struct {
 	HTTPAddr  string `envconfig:"HTTP_ADDR" default:":8080"`
 }
 
-// Duration is a time.Duration read from the environment. A value that does not parse is kept
-// as a problem for Validate to report with the others, instead of stopping the load.
+// The typed settings below decode leniently: a value that does not parse is kept as a
+// problem for Validate to report with the others, instead of stopping the load. Each is
+// parsed here once; the rest of the program reads the typed value.
+
+// raw is what the environment said, and whether it parsed.
+type raw struct {
+	text string
+	bad  bool
+}
+
+// Duration is a time.Duration ("90s", "15m", "2h").
 type Duration struct {
 	time.Duration
-	raw string
-	err error
+	raw
 }
 
 // Decode implements envconfig.Decoder.
 func (d *Duration) Decode(s string) error {
-	d.raw = s
 	v, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil {
-		d.err = fmt.Errorf("%q is not a duration (write it like 90s, 15m or 2h)", s)
-		return nil
+	d.raw = raw{s, err != nil}
+	if err == nil {
+		d.Duration = v
 	}
-	d.Duration, d.err = v, nil
+	return nil
+}
+
+// Zone is an IANA time zone ("Europe/London").
+type Zone struct {
+	*time.Location
+	raw
+}
+
+// Decode implements envconfig.Decoder.
+func (z *Zone) Decode(s string) error {
+	s = strings.TrimSpace(s)
+	loc, err := time.LoadLocation(s)
+	z.raw = raw{s, err != nil || s == ""}
+	if !z.bad {
+		z.Location = loc
+	}
+	return nil
+}
+
+// Weekday is a day of the week by its English name or first three letters.
+type Weekday struct {
+	time.Weekday
+	raw
+}
+
+// Decode implements envconfig.Decoder.
+func (w *Weekday) Decode(s string) error {
+	t := strings.TrimSpace(s)
+	w.raw = raw{s, true}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if strings.EqualFold(d.String(), t) || len(t) == 3 && strings.EqualFold(d.String()[:3], t) {
+			w.Weekday, w.bad = d, false
+		}
+	}
+	return nil
+}
+
+// Clock is a time of day, "09:00" or "17:30" (24-hour), as the time since midnight.
+type Clock struct {
+	time.Duration
+	raw
+}
+
+// Decode implements envconfig.Decoder.
+func (c *Clock) Decode(s string) error {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	c.raw = raw{s, err != nil}
+	if err == nil {
+		c.Duration = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	return nil
+}
+
+// Bool is true or false (as strconv.ParseBool reads it).
+type Bool struct {
+	Value bool
+	raw
+}
+
+// Decode implements envconfig.Decoder.
+func (b *Bool) Decode(s string) error {
+	v, err := strconv.ParseBool(strings.TrimSpace(s))
+	b.raw = raw{s, err != nil}
+	b.Value = v
+	return nil
+}
+
+// Int is a whole number.
+type Int struct {
+	Value int
+	raw
+}
+
+// Decode implements envconfig.Decoder.
+func (n *Int) Decode(s string) error {
+	v, err := strconv.Atoi(strings.TrimSpace(s))
+	n.raw = raw{s, err != nil}
+	n.Value = v
 	return nil
 }
 
@@ -223,10 +308,10 @@ func (c *Config) Validate(needSlack bool) error {
 	}
 	for _, d := range durations {
 		switch {
-		case d.d.err != nil:
-			add("%s: %v", d.name, d.d.err)
+		case d.d.bad:
+			add("%s: %q is not a duration (write it like 90s, 15m or 2h)", d.name, d.d.text)
 		case d.d.Duration < d.min || d.d.Duration > d.max:
-			add("%s must be between %s and %s, got %s", d.name, fmtDuration(d.min), fmtDuration(d.max), d.d.raw)
+			add("%s must be between %s and %s, got %s", d.name, fmtDuration(d.min), fmtDuration(d.max), d.d.text)
 		}
 	}
 
@@ -234,20 +319,20 @@ func (c *Config) Validate(needSlack bool) error {
 		add("LEAD_ALERT_AFTER is set but no lead is: set LEAD_USERGROUP or LEAD_USERS (or leave LEAD_ALERT_AFTER at 0)")
 	}
 
-	if _, err := time.LoadLocation(c.TeamTZ); err != nil || c.TeamTZ == "" {
-		add("TEAM_TZ must be an IANA time zone like Europe/London or America/New_York, got %q", c.TeamTZ)
+	if c.TeamTZ.bad {
+		add("TEAM_TZ must be an IANA time zone like Europe/London or America/New_York, got %q", c.TeamTZ.text)
 	}
-	if _, ok := ParseWeekday(c.DigestDay); !ok {
-		add("DIGEST_DAY must be a day of the week like Monday, got %q", c.DigestDay)
+	if c.DigestDay.bad {
+		add("DIGEST_DAY must be a day of the week like Monday, got %q", c.DigestDay.text)
 	}
-	if _, ok := ParseClock(c.DigestTime); !ok {
-		add("DIGEST_TIME must be a time of day as HH:MM (24-hour), got %q", c.DigestTime)
+	if c.DigestTime.bad {
+		add("DIGEST_TIME must be a time of day as HH:MM (24-hour), got %q", c.DigestTime.text)
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(c.NudgeBudget)); err != nil || n < 0 || n > 1000 {
-		add("NUDGE_BUDGET must be a whole number of nudges per agent per hour between 0 (no limit) and 1000, got %q", c.NudgeBudget)
+	if n := c.NudgeBudget; n.bad || n.Value < 0 || n.Value > 1000 {
+		add("NUDGE_BUDGET must be a whole number of nudges per agent per hour between 0 (no limit) and 1000, got %q", n.text)
 	}
-	if _, err := strconv.ParseBool(c.DigestLeadsAuto); err != nil {
-		add("DIGEST_LEADS_AUTO must be true or false, got %q", c.DigestLeadsAuto)
+	if c.DigestLeadsAuto.bad {
+		add("DIGEST_LEADS_AUTO must be true or false, got %q", c.DigestLeadsAuto.text)
 	}
 
 	if c.LLMURL != "" {
@@ -326,24 +411,4 @@ func redactedURL(raw string) string {
 	}
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	return u.String()
-}
-
-// ParseWeekday reads a day of the week by its English name or first three letters.
-func ParseWeekday(s string) (time.Weekday, bool) {
-	s = strings.TrimSpace(s)
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		if strings.EqualFold(d.String(), s) || len(s) == 3 && strings.EqualFold(d.String()[:3], s) {
-			return d, true
-		}
-	}
-	return 0, false
-}
-
-// ParseClock reads a time of day, "09:00" or "17:30", as the time since midnight.
-func ParseClock(s string) (time.Duration, bool) {
-	t, err := time.Parse("15:04", strings.TrimSpace(s))
-	if err != nil {
-		return 0, false
-	}
-	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, true
 }

@@ -12,75 +12,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/deescalate/deescalate/coach"
 )
-
-// Week names an ISO week, "2026-W11".
-type Week string
-
-// WeekOf is the ISO week t falls in, in zone.
-func WeekOf(t time.Time, zone *time.Location) Week {
-	if zone == nil {
-		zone = time.UTC
-	}
-	y, w := t.In(zone).ISOWeek()
-	return Week(fmt.Sprintf("%04d-W%02d", y, w))
-}
-
-// Start is the Monday 00:00 that begins the week, in zone.
-func (w Week) Start(zone *time.Location) time.Time {
-	if zone == nil {
-		zone = time.UTC
-	}
-	y, _ := strconv.Atoi(string(w[:4]))
-	n, _ := strconv.Atoi(string(w[6:]))
-	// 4 January is always in week 1.
-	jan4 := time.Date(y, time.January, 4, 0, 0, 0, 0, zone)
-	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
-	return monday.AddDate(0, 0, 7*(n-1))
-}
-
-// Prev is the week before.
-func (w Week) Prev() Week { return WeekOf(w.Start(time.UTC).AddDate(0, 0, -7), time.UTC) }
-
-// Example is a customer's words (redacted and shortened) and where they were written.
-type Example struct {
-	Text    string `json:"x"`
-	Channel string `json:"c"`
-	TS      string `json:"ts"`
-}
-
-// Kudos is praise from a customer, and the agent it was for ("" when nobody in particular).
-type Kudos struct {
-	Agent string `json:"a,omitempty"`
-	Example
-}
-
-// Tally is what one event adds to its week's figures.
-type Tally struct {
-	Week    Week
-	Channel string
-	Thread  string
-	// A customer message: counted, with its themes and an example of each.
-	CustomerMessage bool
-	Upset           bool
-	Themes          []string
-	Example         *Example
-	Kudos           *Kudos
-	// Per agent.
-	Nudges     map[string][]string // agent -> rules nudged
-	Promise    string              // the agent whose promise settled
-	Outcome    string              // "on_time", "late" or "missed"
-	FirstReply string              // the agent who first answered an upset customer
-	Waited     time.Duration       // how long that customer waited
-	Feedback   string              // the agent who rated a nudge
-	Helpful    *bool
-	FeedRule   string
-}
-
-// Empty reports a tally that adds nothing.
-func (t Tally) Empty() bool {
-	return !t.CustomerMessage && len(t.Nudges) == 0 && t.Outcome == "" && t.FirstReply == "" && t.Helpful == nil
-}
 
 // examplesPerTheme and kudosKept bound what a week keeps of customers' words.
 const (
@@ -88,15 +22,15 @@ const (
 	kudosKept        = 30
 )
 
-func (k keys) week(w Week) string { return k.prefix + ":wk:" + string(w) }
-
 // Record adds a tally to its week in one round trip.
-func (s *Store) Record(ctx context.Context, t Tally) error { return s.RecordAll(ctx, []Tally{t}) }
+func (s *Store) Record(ctx context.Context, t coach.Tally) error {
+	return s.RecordAll(ctx, []coach.Tally{t})
+}
 
 // RecordAll adds tallies to their weeks in one round trip. Every key of a week expires
 // AggregateRetention after its last change.
-func (s *Store) RecordAll(ctx context.Context, ts []Tally) error {
-	ts = slices.DeleteFunc(slices.Clone(ts), Tally.Empty)
+func (s *Store) RecordAll(ctx context.Context, ts []coach.Tally) error {
+	ts = slices.DeleteFunc(slices.Clone(ts), coach.Tally.Empty)
 	if len(ts) == 0 {
 		return nil
 	}
@@ -111,8 +45,8 @@ func (s *Store) RecordAll(ctx context.Context, ts []Tally) error {
 	return nil
 }
 
-func (s *Store) record(ctx context.Context, pipe redis.Pipeliner, t Tally) {
-	base := s.keys.week(t.Week)
+func (s *Store) record(ctx context.Context, pipe redis.Pipeliner, t coach.Tally) {
+	w := t.Week
 	ttl := s.opts.AggregateRetention
 	var touched []string
 	touch := func(key string) string {
@@ -127,39 +61,38 @@ func (s *Store) record(ctx context.Context, pipe redis.Pipeliner, t Tally) {
 				pipe.PExpire(ctx, key, ttl)
 			}
 		}()
-		team := touch(base + ":team")
+		team := touch(s.keys.weekTeam(w))
 		if t.CustomerMessage {
 			pipe.HIncrBy(ctx, team, "messages", 1)
 			if t.Upset {
 				pipe.HIncrBy(ctx, team, "upset", 1)
 			}
 			for _, th := range t.Themes {
-				th = safe(th)
-				pipe.HIncrBy(ctx, touch(base+":themes"), th, 1)
-				pipe.HIncrBy(ctx, touch(base+":theme:"+th+":ch"), t.Channel, 1)
-				pipe.SAdd(ctx, touch(base+":theme:"+th+":threads"), listed(t.Channel, t.Thread))
+				pipe.HIncrBy(ctx, touch(s.keys.weekThemes(w)), safe(th), 1)
+				pipe.HIncrBy(ctx, touch(s.keys.weekThemeChannels(w, th)), t.Channel, 1)
+				pipe.SAdd(ctx, touch(s.keys.weekThemeThreads(w, th)), listed(t.Channel, t.Thread))
 				if t.Example != nil {
 					b, _ := json.Marshal(t.Example)
-					key := touch(base + ":theme:" + th + ":ex")
+					key := touch(s.keys.weekThemeQuotes(w, th))
 					pipe.LPush(ctx, key, b)
 					pipe.LTrim(ctx, key, 0, examplesPerTheme-1)
 				}
 			}
 			if t.Kudos != nil {
 				b, _ := json.Marshal(t.Kudos)
-				key := touch(base + ":kudos")
+				key := touch(s.keys.weekKudos(w))
 				pipe.LPush(ctx, key, b)
 				pipe.LTrim(ctx, key, 0, kudosKept-1)
 				pipe.HIncrBy(ctx, team, "kudos", 1)
 				if t.Kudos.Agent != "" {
-					pipe.HIncrBy(ctx, touch(base+":agent:"+safe(t.Kudos.Agent)), "kudos", 1)
-					pipe.SAdd(ctx, touch(base+":agents"), t.Kudos.Agent)
+					pipe.HIncrBy(ctx, touch(s.keys.weekAgent(w, t.Kudos.Agent)), "kudos", 1)
+					pipe.SAdd(ctx, touch(s.keys.weekAgents(w)), t.Kudos.Agent)
 				}
 			}
 		}
 		agent := func(id string) string {
-			pipe.SAdd(ctx, touch(base+":agents"), id)
-			return touch(base + ":agent:" + safe(id))
+			pipe.SAdd(ctx, touch(s.keys.weekAgents(w)), id)
+			return touch(s.keys.weekAgent(w, id))
 		}
 		for id, rules := range t.Nudges {
 			a := agent(id)
@@ -169,8 +102,8 @@ func (s *Store) record(ctx context.Context, pipe redis.Pipeliner, t Tally) {
 			}
 		}
 		if t.Outcome != "" && t.Promise != "" {
-			pipe.HIncrBy(ctx, agent(t.Promise), t.Outcome, 1)
-			pipe.HIncrBy(ctx, team, t.Outcome, 1)
+			pipe.HIncrBy(ctx, agent(t.Promise), string(t.Outcome), 1)
+			pipe.HIncrBy(ctx, team, string(t.Outcome), 1)
 		}
 		if t.FirstReply != "" {
 			a := agent(t.FirstReply)
@@ -235,11 +168,11 @@ func figures(h map[string]string) Figures {
 			f.Helpful = int(n)
 		case k == "unhelpful":
 			f.Unhelpful = int(n)
-		case k == "on_time":
+		case k == string(coach.OnTime):
 			f.OnTime = int(n)
-		case k == "late":
+		case k == string(coach.Late):
 			f.Late = int(n)
-		case k == "missed":
+		case k == string(coach.Missed):
 			f.Missed = int(n)
 		case k == "kudos":
 			f.Kudos = int(n)
@@ -261,32 +194,31 @@ type ThemeCount struct {
 	Count    int
 	Threads  int
 	Channels map[string]int
-	Examples []Example
+	Examples []coach.Quote
 }
 
 // Report is a week's figures as a digest reads them.
 type Report struct {
-	Week     Week
+	Week     coach.Week
 	Messages int // customer messages
 	Upset    int
-	Themes   []ThemeCount // most frequent first
-	Kudos    []Kudos      // newest first
+	Themes   []ThemeCount  // most frequent first
+	Kudos    []coach.Kudos // newest first
 	Team     Figures
 	Agents   map[string]Figures
 }
 
 // WeekReport reads a week's figures.
-func (s *Store) WeekReport(ctx context.Context, w Week) (Report, error) {
-	base := s.keys.week(w)
+func (s *Store) WeekReport(ctx context.Context, w coach.Week) (Report, error) {
 	r := Report{Week: w, Agents: map[string]Figures{}}
 	var team, themes *redis.MapStringStringCmd
 	var kudos *redis.StringSliceCmd
 	var agents *redis.StringSliceCmd
 	err := s.pipelined(ctx, func(pipe redis.Pipeliner) {
-		team = pipe.HGetAll(ctx, base+":team")
-		themes = pipe.HGetAll(ctx, base+":themes")
-		kudos = pipe.LRange(ctx, base+":kudos", 0, -1)
-		agents = pipe.SMembers(ctx, base+":agents")
+		team = pipe.HGetAll(ctx, s.keys.weekTeam(w))
+		themes = pipe.HGetAll(ctx, s.keys.weekThemes(w))
+		kudos = pipe.LRange(ctx, s.keys.weekKudos(w), 0, -1)
+		agents = pipe.SMembers(ctx, s.keys.weekAgents(w))
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return r, fmt.Errorf("read week %s: %w", w, err)
@@ -294,7 +226,7 @@ func (s *Store) WeekReport(ctx context.Context, w Week) (Report, error) {
 	r.Team = figures(team.Val())
 	r.Messages, r.Upset = r.Team.Fields["messages"], r.Team.Fields["upset"]
 	for _, raw := range kudos.Val() {
-		var k Kudos
+		var k coach.Kudos
 		if json.Unmarshal([]byte(raw), &k) == nil {
 			r.Kudos = append(r.Kudos, k)
 		}
@@ -309,13 +241,13 @@ func (s *Store) WeekReport(ctx context.Context, w Week) (Report, error) {
 	err = s.pipelined(ctx, func(pipe redis.Pipeliner) {
 		for th := range themes.Val() {
 			cmds[th] = &perTheme{
-				ch:      pipe.HGetAll(ctx, base+":theme:"+th+":ch"),
-				threads: pipe.SCard(ctx, base+":theme:"+th+":threads"),
-				ex:      pipe.LRange(ctx, base+":theme:"+th+":ex", 0, -1),
+				ch:      pipe.HGetAll(ctx, s.keys.weekThemeChannels(w, th)),
+				threads: pipe.SCard(ctx, s.keys.weekThemeThreads(w, th)),
+				ex:      pipe.LRange(ctx, s.keys.weekThemeQuotes(w, th), 0, -1),
 			}
 		}
 		for _, a := range agents.Val() {
-			agentCmds[a] = pipe.HGetAll(ctx, base+":agent:"+safe(a))
+			agentCmds[a] = pipe.HGetAll(ctx, s.keys.weekAgent(w, a))
 		}
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -328,7 +260,7 @@ func (s *Store) WeekReport(ctx context.Context, w Week) (Report, error) {
 			tc.Channels[ch], _ = strconv.Atoi(c)
 		}
 		for _, raw := range cmds[th].ex.Val() {
-			var e Example
+			var e coach.Quote
 			if json.Unmarshal([]byte(raw), &e) == nil {
 				tc.Examples = append(tc.Examples, e)
 			}
@@ -355,14 +287,6 @@ type Settings struct {
 	Snooze time.Time // no nudges until then
 	Quiet  string    // quiet hours in the agent's zone, "18:00-08:00", or ""
 }
-
-// Silenced reports whether a rule is muted, or all coaching snoozed, at now.
-func (st Settings) Silenced(rule string, now time.Time) bool {
-	return now.Before(st.Snooze) || slices.Contains(st.Muted, rule)
-}
-
-func (k keys) settings(user string) string { return k.prefix + ":user:" + safe(user) + ":settings" }
-func (k keys) digestSubs() string          { return k.prefix + ":digest:subs" }
 
 // SettingsOf reads an agent's settings.
 func (s *Store) SettingsOf(ctx context.Context, user string) (Settings, error) {
@@ -427,41 +351,9 @@ func (s *Store) Subscribed(ctx context.Context, user string) (bool, error) {
 	return s.rdb.SIsMember(ctx, s.keys.digestSubs(), user).Result()
 }
 
-// DigestChannel stands in for a channel in the schedule member of a digest timer; the user
-// stands in for the thread.
-const DigestChannel = "DIGEST"
-
 // ScheduleDigest sets a user's next digest; the scheduler's claim makes it go out once.
 func (s *Store) ScheduleDigest(ctx context.Context, user, name string, at time.Time) error {
-	return s.rdb.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(at.UnixMilli()), Member: member(name, DigestChannel, user)}).Err()
-}
-
-// Throttle reports whether an agent may get a rule's nudge now, at most once per d.
-func (s *Store) Throttle(ctx context.Context, agent, rule string, d time.Duration) (bool, error) {
-	return s.rdb.SetNX(ctx, s.keys.prefix+":throttle:"+safe(agent)+":"+safe(rule), 1, d).Result()
-}
-
-// spendScript takes one nudge from an agent's budget for the hour when fewer than the
-// limit were spent: KEYS[1] the hour's counter; ARGV limit, ttl (ms).
-var spendScript = redis.NewScript(`
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n >= tonumber(ARGV[1]) then
-  return 0
-end
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
-`)
-
-// Spend takes one nudge from an agent's budget for the clock hour of now, unless limit
-// nudges went out already that hour.
-func (s *Store) Spend(ctx context.Context, agent string, now time.Time, limit int) (bool, error) {
-	key := s.keys.prefix + ":budget:" + safe(agent) + ":" + strconv.FormatInt(now.Unix()/3600, 10)
-	n, err := spendScript.Run(ctx, s.rdb, []string{key}, limit, (2 * time.Hour).Milliseconds()).Int()
-	if err != nil {
-		return true, fmt.Errorf("spend budget of %s: %w", agent, err)
-	}
-	return n == 1, nil
+	return s.rdb.ZAdd(ctx, s.keys.due(), redis.Z{Score: float64(at.UnixMilli()), Member: member(name, digestChannel, user)}).Err()
 }
 
 // SetQuiet sets an agent's quiet hours ("18:00-08:00"; "" for none).
@@ -473,8 +365,8 @@ func (s *Store) SetQuiet(ctx context.Context, user, quiet string) error {
 }
 
 // UnhelpfulVotes are an agent's "not helpful" votes in a week, by rule.
-func (s *Store) UnhelpfulVotes(ctx context.Context, w Week, agent string) (map[string]int, error) {
-	h, err := s.rdb.HGetAll(ctx, s.keys.week(w)+":agent:"+safe(agent)).Result()
+func (s *Store) UnhelpfulVotes(ctx context.Context, w coach.Week, agent string) (map[string]int, error) {
+	h, err := s.rdb.HGetAll(ctx, s.keys.weekAgent(w, agent)).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, err
 	}

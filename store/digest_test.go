@@ -2,50 +2,28 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
-)
 
-func TestWeek(t *testing.T) {
-	ny, _ := time.LoadLocation("America/New_York")
-	cases := []struct {
-		at   time.Time
-		zone *time.Location
-		want Week
-	}{
-		{time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC), time.UTC, "2026-W11"},
-		{time.Date(2026, 3, 16, 2, 0, 0, 0, time.UTC), time.UTC, "2026-W12"}, // Monday 02:00 UTC
-		{time.Date(2026, 3, 16, 2, 0, 0, 0, time.UTC), ny, "2026-W11"},       // still Sunday in New York
-		{time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC), time.UTC, "2026-W53"},
-	}
-	for _, c := range cases {
-		if got := WeekOf(c.at, c.zone); got != c.want {
-			t.Errorf("WeekOf(%v, %v) = %s, want %s", c.at, c.zone, got, c.want)
-		}
-	}
-	if s := Week("2026-W11").Start(ny); !s.Equal(time.Date(2026, 3, 9, 0, 0, 0, 0, ny)) {
-		t.Errorf("start of 2026-W11 = %v", s)
-	}
-	if p := Week("2026-W01").Prev(); p != "2025-W52" {
-		t.Errorf("week before 2026-W01 = %s", p)
-	}
-}
+	"github.com/deescalate/deescalate/coach"
+)
 
 // TestRecordAndReport: tallies add up per theme, channel, thread and agent, keep two
 // examples a theme, and every key of the week expires.
 func TestRecordAndReport(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
-	w := WeekOf(now, time.UTC)
+	w := coach.WeekOf(now, time.UTC)
 	yes, no := true, false
-	tallies := []Tally{
-		{Week: w, Channel: "C1", Thread: "1.1", CustomerMessage: true, Upset: true, Themes: []string{"billing", "refund"}, Example: &Example{Text: "charged twice", Channel: "C1", TS: "1.1"}},
-		{Week: w, Channel: "C1", Thread: "1.1", CustomerMessage: true, Themes: []string{"billing"}, Example: &Example{Text: "still wrong", Channel: "C1", TS: "1.3"}},
-		{Week: w, Channel: "C2", Thread: "2.1", CustomerMessage: true, Themes: []string{"billing"}, Example: &Example{Text: "invoice late", Channel: "C2", TS: "2.1"}},
-		{Week: w, Channel: "C2", Thread: "2.1", CustomerMessage: true, Kudos: &Kudos{Agent: "UANA", Example: Example{Text: "ana fixed it", Channel: "C2", TS: "2.5"}}},
+	tallies := []coach.Tally{
+		{Week: w, Channel: "C1", Thread: "1.1", CustomerMessage: true, Upset: true, Themes: []string{"billing", "refund"}, Example: &coach.Quote{Text: "charged twice", Channel: "C1", TS: "1.1"}},
+		{Week: w, Channel: "C1", Thread: "1.1", CustomerMessage: true, Themes: []string{"billing"}, Example: &coach.Quote{Text: "still wrong", Channel: "C1", TS: "1.3"}},
+		{Week: w, Channel: "C2", Thread: "2.1", CustomerMessage: true, Themes: []string{"billing"}, Example: &coach.Quote{Text: "invoice late", Channel: "C2", TS: "2.1"}},
+		{Week: w, Channel: "C2", Thread: "2.1", CustomerMessage: true, Kudos: &coach.Kudos{Agent: "UANA", Quote: coach.Quote{Text: "ana fixed it", Channel: "C2", TS: "2.5"}}},
 		{Week: w, Channel: "C1", Thread: "1.1", Nudges: map[string][]string{"UANA": {"pause", "chunk"}, "ULEE": {"pause"}}},
-		{Week: w, Promise: "UANA", Outcome: "on_time"},
-		{Week: w, Promise: "UANA", Outcome: "missed"},
+		{Week: w, Promise: "UANA", Outcome: coach.OnTime},
+		{Week: w, Promise: "UANA", Outcome: coach.Missed},
 		{Week: w, FirstReply: "UANA", Waited: 4 * time.Minute},
 		{Week: w, FirstReply: "UANA", Waited: 8 * time.Minute},
 		{Week: w, Feedback: "ULEE", Helpful: &yes, FeedRule: "pause"},
@@ -77,7 +55,7 @@ func TestRecordAndReport(t *testing.T) {
 	if r.Team.NudgeCount() != 3 || r.Team.Promises() != 2 || len(r.Kudos) != 1 || r.Kudos[0].Agent != "UANA" {
 		t.Errorf("team = %+v, kudos %+v", r.Team, r.Kudos)
 	}
-	keys, err := s.rdb.Keys(ctx, s.keys.week(w)+"*").Result()
+	keys, err := s.rdb.Keys(ctx, s.keys.weekBase(w)+"*").Result()
 	if err != nil || len(keys) < 8 {
 		t.Fatalf("week keys = %v, %v", keys, err)
 	}
@@ -105,7 +83,7 @@ func TestSettingsAndSubscriptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, err := s.SettingsOf(ctx, "UANA")
-	if err != nil || !st.Digest || len(st.Muted) != 1 || !st.Silenced("pause", now) || st.Silenced("pause", now.Add(2*time.Hour)) || !st.Silenced("chunk", now.Add(2*time.Hour)) {
+	if err != nil || !st.Digest || !slices.Equal(st.Muted, []string{"chunk"}) || !st.Snooze.Equal(now.Add(time.Hour)) {
 		t.Errorf("settings = %+v, %v", st, err)
 	}
 	_ = s.Subscribe(ctx, "UANA", false)

@@ -3,12 +3,20 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
+	"time"
+
+	"github.com/deescalate/deescalate/coach"
 )
 
 // keys builds every Redis key the bot uses. All keys start with the configured prefix, so
 // several workspaces or environments can share one Redis. Keys that one script touches
 // together share a hash tag ({…}) so they live in one Redis Cluster slot: everything about a
-// thread is tagged with the thread.
+// thread is tagged with the thread, the schedule with {sched}. The one exception is the
+// commit script, which also spends the agent's hourly budget and unhelpful hold (budget,
+// throttle): they belong to the agent, not the thread. On one Redis node or with Sentinel
+// that is one atomic script; on a Redis Cluster, where a script keeps to one slot, Commit
+// decides them first with a script of their own (Store.commitApart).
 //
 // Ids come from Slack payloads, which a hostile workspace member can shape, so every id is
 // passed through safe() and can never add a ':' or a '{' of its own.
@@ -68,19 +76,79 @@ func (k keys) agentPromises(agent string) string { return k.schedTag() + ":agent
 // when read.
 func (k keys) agentUpset(agent string) string { return k.prefix + ":agent:" + safe(agent) + ":upset" }
 
+// The week's figures, one group of keys per ISO week (coach.Week), each expiring
+// AggregateRetention after its last change.
+func (k keys) weekBase(w coach.Week) string { return k.prefix + ":wk:" + safe(string(w)) }
+
+// weekTeam holds the team's counters: customer messages, upset ones, kudos, nudges by rule,
+// promise outcomes, first replies, feedback.
+func (k keys) weekTeam(w coach.Week) string { return k.weekBase(w) + ":team" }
+
+// weekThemes counts customer messages per theme.
+func (k keys) weekThemes(w coach.Week) string { return k.weekBase(w) + ":themes" }
+
+// weekThemeChannels counts a theme's messages per channel.
+func (k keys) weekThemeChannels(w coach.Week, theme string) string {
+	return k.weekBase(w) + ":theme:" + safe(theme) + ":ch"
+}
+
+// weekThemeThreads is the set of threads that raised a theme.
+func (k keys) weekThemeThreads(w coach.Week, theme string) string {
+	return k.weekBase(w) + ":theme:" + safe(theme) + ":threads"
+}
+
+// weekThemeQuotes keeps a theme's latest quotes (coach.Quote JSON), newest first.
+func (k keys) weekThemeQuotes(w coach.Week, theme string) string {
+	return k.weekBase(w) + ":theme:" + safe(theme) + ":ex"
+}
+
+// weekKudos keeps the week's praise (coach.Kudos JSON), newest first.
+func (k keys) weekKudos(w coach.Week) string { return k.weekBase(w) + ":kudos" }
+
+// weekAgents is the set of agents with figures this week.
+func (k keys) weekAgents(w coach.Week) string { return k.weekBase(w) + ":agents" }
+
+// weekAgent holds one agent's counters, as weekTeam does for the team, plus "not helpful"
+// votes by rule.
+func (k keys) weekAgent(w coach.Week, agent string) string {
+	return k.weekBase(w) + ":agent:" + safe(agent)
+}
+
+// settings holds an agent's choices: mutes, snooze, quiet hours, the digest opt-out. It does
+// not expire.
+func (k keys) settings(user string) string { return k.prefix + ":user:" + safe(user) + ":settings" }
+
+// digestSubs is the set of the digest's subscribers. It does not expire.
+func (k keys) digestSubs() string { return k.prefix + ":digest:subs" }
+
+// throttle holds a rule back to one nudge a day for an agent who found it unhelpful.
+func (k keys) throttle(agent, rule string) string {
+	return k.prefix + ":throttle:" + safe(agent) + ":" + safe(rule)
+}
+
+// budget counts the nudges an agent got in the clock hour of now.
+func (k keys) budget(agent string, now time.Time) string {
+	return k.prefix + ":budget:" + safe(agent) + ":" + strconv.FormatInt(now.Unix()/3600, 10)
+}
+
+// digestChannel stands in for the channel in the schedule member of a digest timer, whose
+// user stands in for the thread; Claim reads such a member as a Due with User set.
+const digestChannel = "DIGEST"
+
 // member names a timer of a thread in the schedule.
 func member(name, channel, thread string) string {
 	return safe(name) + "|" + safe(channel) + "|" + safe(thread)
 }
 
-// safe returns id unchanged when it looks like a Slack id or timestamp, and a hash of it
-// otherwise, so no id can reach outside its place in a key.
+// safe returns id unchanged when it looks like a Slack id or timestamp (or is safe's own
+// hash, so a name read back from Redis keeps its key), and a hash of it otherwise, so no id
+// can reach outside its place in a key.
 func safe(id string) string {
 	if id != "" && len(id) <= 64 {
 		ok := true
 		for i := 0; i < len(id); i++ {
 			c := id[i]
-			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '~') {
 				ok = false
 				break
 			}

@@ -49,12 +49,14 @@ if ARGV[4] == '1' then redis.call('DEL', KEYS[4]) end
 return n
 `)
 
-// Due is a timer a replica claimed.
+// Due is a timer a replica claimed: a thread's (Channel and Thread set) or a user's weekly
+// digest (User set).
 type Due struct {
 	Member  string
-	Name    string // kind.version, as coach.Timer.Name
+	Name    string // as coach.Timer.Name
 	Channel string
 	Thread  string
+	User    string
 }
 
 // Timer is one moment a thread wants to be woken at; Name is unique within the thread
@@ -136,6 +138,10 @@ func (s *Store) Claim(ctx context.Context, now time.Time, limit int, lease time.
 		if len(parts) != 3 {
 			// Not one of ours: drop it rather than retry it forever.
 			s.rdb.ZRem(ctx, s.keys.inflight(), m)
+			continue
+		}
+		if parts[1] == digestChannel {
+			out = append(out, Due{Member: m, Name: parts[0], User: parts[2]})
 			continue
 		}
 		out = append(out, Due{Member: m, Name: parts[0], Channel: parts[1], Thread: parts[2]})

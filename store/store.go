@@ -1,5 +1,8 @@
-// Package store keeps the bot's state in Redis: thread state, event de-dup shared across
-// replicas, nudge cooldowns and the user cache. Every key comes from keys.go; every script is
+// Package store keeps the bot's state in Redis: thread state (thread.go: the de-duplicating
+// Begin, Load, and Commit, which also admits the nudges: cooldowns, unhelpful holds, hourly
+// budgets), the shared schedule of timers and the agents' lists of open promises
+// (schedule.go), the week's figures, agents' settings and the digest's subscribers
+// (digest.go) and the profile cache (users.go). Every key comes from keys.go; every script is
 // documented where it is declared. With no URL it starts an embedded in-process Redis, so the
 // bot runs with zero set-up (its state is lost when the process ends).
 package store
@@ -47,6 +50,9 @@ type Store struct {
 	embedded *miniredis.Miniredis
 	opts     Options
 	trips    atomic.Uint64
+	// crossSlot says that a script may touch only one slot (a Redis Cluster): Commit then
+	// decides an agent's hold and budget apart from the thread (commitApart).
+	crossSlot bool
 }
 
 // New connects to Redis (or starts the embedded one) and checks that it answers.
@@ -80,6 +86,7 @@ func New(ctx context.Context, o Options) (*Store, error) {
 		return nil, err
 	}
 	s.rdb = rdb
+	_, s.crossSlot = rdb.(*redis.ClusterClient)
 	s.rdb.AddHook(tripCounter{&s.trips})
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		s.Close()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -94,26 +95,26 @@ func TestCooldowns(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
 	nudges := []coach.Nudge{{Rule: "pause", To: "UANA"}, {Rule: "pause", To: "ULEE"}}
-	commit := func(at time.Time, ns []coach.Nudge) []bool {
+	commit := func(at time.Time, ns []coach.Nudge) []Verdict {
 		t.Helper()
 		snap, err := s.Load(ctx, "C1", "100.1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		claimed, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Nudges: ns, Cooldown: 30 * time.Minute, Now: at})
+		claimed, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Asks: asks(ns...), Cooldown: 30 * time.Minute, Now: at})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return claimed
 	}
-	if got := commit(now, nudges); !got[0] || !got[1] {
+	if got := commit(now, nudges); got[0] != Admitted || got[1] != Admitted {
 		t.Fatalf("first nudges claimed = %v, want both", got)
 	}
-	if got := commit(now.Add(10*time.Minute), nudges[:1]); got[0] {
+	if got := commit(now.Add(10*time.Minute), nudges[:1]); got[0] != Cooling {
 		t.Fatal("a nudge inside its cooldown was claimed")
 	}
 	// The cooldown follows the caller's clock, so a simulation running ahead sees it end.
-	if got := commit(now.Add(31*time.Minute), nudges[:1]); !got[0] {
+	if got := commit(now.Add(31*time.Minute), nudges[:1]); got[0] != Admitted {
 		t.Fatal("a nudge after its cooldown was refused")
 	}
 }
@@ -187,14 +188,14 @@ func TestReleaseCooldowns(t *testing.T) {
 	ctx := context.Background()
 	n := []coach.Nudge{{Rule: "pause", To: "UANA"}}
 	snap, _ := s.Load(ctx, "C1", "100.1")
-	if got, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Nudges: n, Cooldown: time.Hour, Now: now}); err != nil || !got[0] {
+	if got, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Asks: asks(n...), Cooldown: time.Hour, Now: now}); err != nil || got[0] != Admitted {
 		t.Fatalf("claim = %v, %v", got, err)
 	}
 	if err := s.ReleaseCooldowns(ctx, "C1", "100.1", n); err != nil {
 		t.Fatal(err)
 	}
 	snap, _ = s.Load(ctx, "C1", "100.1")
-	if got, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Nudges: n, Cooldown: time.Hour, Now: now}); err != nil || !got[0] {
+	if got, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Asks: asks(n...), Cooldown: time.Hour, Now: now}); err != nil || got[0] != Admitted {
 		t.Fatalf("claim after release = %v, %v; want claimed", got, err)
 	}
 }
@@ -259,8 +260,10 @@ func TestRoundTripsPerMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The commit admits a nudge with the hourly budget and an unhelpful hold in its one round trip.
+	ask := Ask{Nudge: coach.Nudge{Rule: "pause", To: "U2"}, Hold: true, Budget: 6}
 	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now,
-		Nudges: []coach.Nudge{{Rule: "pause", To: "U2"}}, Messages: []string{"100.2"}, User: &User{ID: "U1"}}); err != nil {
+		Asks: []Ask{ask}, Messages: []string{"100.2"}, User: &User{ID: "U1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.RoundTrips() - before; got != 2 {
@@ -284,7 +287,7 @@ func TestScriptsSurviveAFlushedScriptCache(t *testing.T) {
 	if err := s.rdb.ScriptFlush(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, Nudges: []coach.Nudge{{Rule: "pause", To: "U"}}}); err != nil {
+	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, Asks: asks(coach.Nudge{Rule: "pause", To: "U"})}); err != nil {
 		t.Fatalf("Commit after SCRIPT FLUSH: %v", err)
 	}
 }
@@ -297,7 +300,7 @@ func TestEveryKeyHasATTLAndThePrefix(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.Commit(ctx, Commit{Thread: snap.Thread, EventID: "Ev1", Version: snap.Version, Now: now, Cooldown: time.Minute,
-		Nudges: []coach.Nudge{{Rule: "pause", To: "U2"}}, Messages: []string{"100.2"}, User: &User{ID: "U1"}}); err != nil {
+		Asks: asks(coach.Nudge{Rule: "pause", To: "U2"}), Messages: []string{"100.2"}, User: &User{ID: "U1"}}); err != nil {
 		t.Fatal(err)
 	}
 	// Hostile ids: they must stay inside the prefix and inside their place in the key.
@@ -434,8 +437,8 @@ func TestEmbeddedRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	claimed, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Now: now, Cooldown: time.Minute,
-		Nudges: []coach.Nudge{{Rule: "pause", To: "U2"}}})
-	if err != nil || !claimed[0] {
+		Asks: asks(coach.Nudge{Rule: "pause", To: "U2"})})
+	if err != nil || claimed[0] != Admitted {
 		t.Fatalf("embedded commit = %v, %v", claimed, err)
 	}
 	if snap, _ := s.Begin(ctx, "Ev1", "C1", "100.1", "U1"); !snap.Duplicate {
@@ -491,5 +494,85 @@ func TestUpsetThreads(t *testing.T) {
 	}
 	if got, _ := s.UpsetThreads(ctx, "ULEE", "C1", 5); len(got) != 1 || got[0].Thread.TS != "500.1" {
 		t.Errorf("lee's upset threads = %+v", got)
+	}
+}
+
+// asks asks for nudges with no holds.
+func asks(ns ...coach.Nudge) []Ask {
+	out := make([]Ask, len(ns))
+	for i, n := range ns {
+		out[i] = Ask{Nudge: n}
+	}
+	return out
+}
+
+// TestAdmission: the budget and the unhelpful hold are decided with the commit, and a nudge
+// they keep back claims no cooldown, so it can go out once they allow it. On a Redis Cluster
+// (apart) they are decided before the commit, and what the commit then refuses gives its
+// budget back.
+func TestAdmission(t *testing.T) {
+	for _, apart := range []bool{false, true} {
+		t.Run(fmt.Sprintf("apart=%v", apart), func(t *testing.T) {
+			s := newStore(t)
+			s.crossSlot = apart
+			testAdmission(t, s)
+		})
+	}
+}
+
+func testAdmission(t *testing.T, s *Store) {
+	ctx := context.Background()
+	commit := func(thread string, at time.Time, as ...Ask) []Verdict {
+		t.Helper()
+		snap, err := s.Load(ctx, "C1", thread)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := s.Commit(ctx, Commit{Thread: snap.Thread, Version: snap.Version, Asks: as, Cooldown: 30 * time.Minute, Now: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return vs
+	}
+	pause := func(to string, budget int) Ask { return Ask{Nudge: coach.Nudge{Rule: "pause", To: to}, Budget: budget} }
+	hour := now.Truncate(time.Hour)
+	// A budget of two: two threads nudge, the third is over budget; another agent is not.
+	for i, want := range []Verdict{Admitted, Admitted, OverBudget} {
+		if got := commit(fmt.Sprintf("100.%d", i+1), hour, pause("UANA", 2)); got[0] != want {
+			t.Errorf("nudge %d = %v, want %v", i+1, got[0], want)
+		}
+	}
+	if got := commit("100.3", hour, pause("ULEE", 2)); got[0] != Admitted {
+		t.Errorf("another agent's nudge = %v, want admitted", got[0])
+	}
+	// The held nudge claimed no cooldown: the next hour it goes out.
+	if got := commit("100.3", hour.Add(time.Hour), pause("UANA", 2)); got[0] != Admitted {
+		t.Errorf("the held nudge an hour later = %v, want admitted", got[0])
+	}
+	// An unhelpful hold lets one a day through, then holds without claiming a cooldown.
+	chunk := func() Ask { return Ask{Nudge: coach.Nudge{Rule: "chunk", To: "UANA"}, Hold: true} }
+	if got := commit("200.1", hour, chunk()); got[0] != Admitted {
+		t.Errorf("first held rule = %v, want admitted", got[0])
+	}
+	if got := commit("200.2", hour, chunk()); got[0] != Throttled {
+		t.Errorf("second held rule the same day = %v, want throttled", got[0])
+	}
+	if got := commit("200.2", hour, Ask{Nudge: coach.Nudge{Rule: "chunk", To: "UANA"}}); got[0] != Admitted {
+		t.Errorf("the throttled nudge claimed its cooldown: %v", got[0])
+	}
+	// A nudge whose cooldown runs spends no budget: UBOB's one place is still free after it.
+	if got := commit("300.1", hour, pause("UBOB", 1)); got[0] != Admitted {
+		t.Fatalf("UBOB's first = %v", got[0])
+	}
+	if got := commit("300.1", hour.Add(time.Minute), pause("UBOB", 2)); got[0] != Cooling {
+		t.Fatalf("UBOB's second in the cooldown = %v", got[0])
+	}
+	if got := commit("300.2", hour.Add(time.Minute), pause("UBOB", 2)); got[0] != Admitted {
+		t.Errorf("after a cooling nudge, the budget's second place = %v, want admitted", got[0])
+	}
+	// Timers' nudges have no cooldown: Admit decides them alone.
+	vs, err := s.Admit(ctx, hour.Add(2*time.Hour), []Ask{pause("UCAT", 1), pause("UCAT", 1)})
+	if err != nil || vs[0] != Admitted || vs[1] != OverBudget {
+		t.Errorf("Admit = %v, %v; want admitted, over budget", vs, err)
 	}
 }

@@ -68,18 +68,22 @@ var kindNames = []string{"reminder", "overdue", "draft", "followups", "digest", 
 func Kinds(blockIDs []string) []string {
 	out := []string{}
 	for _, id := range blockIDs {
-		if rule, ok := strings.CutPrefix(id, "nudge:"); ok && slices.Contains(coach.Rules(), rule) || slices.Contains(kindNames, id) {
+		if rule, ok := strings.CutPrefix(id, "nudge:"); ok && slices.Contains(coach.RuleIDs(), rule) || slices.Contains(kindNames, id) {
 			out = append(out, id)
 		}
 	}
 	return out
 }
 
-// Clock is a virtual clock: it moves only when the simulator moves it.
+// Clock is a virtual clock: it moves only when it is set. The simulator and the bot's tests
+// give it to the bots (Config.Now) and to the fake Slack.
 type Clock struct {
 	mu sync.Mutex
 	t  time.Time
 }
+
+// NewClock returns a clock set to t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
 
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {
@@ -124,7 +128,7 @@ func Run(ctx context.Context, sc *Scenario, o Options) error {
 	if err != nil {
 		return invalid("field \"env\": %v", err)
 	}
-	clock := &Clock{t: sc.Start}
+	clock := NewClock(sc.Start)
 	fake := fakeslack.New(fakeslack.Options{Now: clock.Now, AckTimeout: -1, PingInterval: time.Second})
 	defer fake.Close()
 	w := &world{sc: sc, fake: fake, clock: clock, o: o}

@@ -1,5 +1,6 @@
-// Command deescalate is the Deescalate Slack app: it runs the bot, and offline it plays
-// scenarios (simulate, demo).
+// Command deescalate is the Deescalate Slack app: it runs the bot (wire.go builds it from the
+// configuration), and offline it analyzes messages, drafts replies, checks saved replies and
+// playbooks, replays a Slack export, and plays scenarios (simulate, demo).
 package main
 
 import (

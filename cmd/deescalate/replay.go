@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"container/heap"
 	"encoding/json"
 	"errors"
@@ -9,182 +8,17 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/deescalate/deescalate/coach"
-	"github.com/deescalate/deescalate/store"
 )
 
 // `deescalate replay EXPORT` runs a Slack workspace export through the same coach and rules
 // as the bot, in time order, and reports what Deescalate would have done: the nudges, the
 // promises and whether they were kept, the customers left waiting, and each week's digest.
-
-type exportUser struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	RealName string `json:"real_name"`
-	TZ       string `json:"tz"`
-	TeamID   string `json:"team_id"`
-	IsBot    bool   `json:"is_bot"`
-	Guest    bool   `json:"is_restricted"`
-	Guest1   bool   `json:"is_ultra_restricted"`
-	Profile  struct {
-		DisplayName string `json:"display_name"`
-	} `json:"profile"`
-}
-
-type exportChannel struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-type exportMessage struct {
-	Type     string `json:"type"`
-	Subtype  string `json:"subtype"`
-	User     string `json:"user"`
-	BotID    string `json:"bot_id"`
-	Text     string `json:"text"`
-	TS       string `json:"ts"`
-	ThreadTS string `json:"thread_ts"`
-
-	channel string
-	at      time.Time
-}
-
-// export is a workspace export read into memory.
-type export struct {
-	users    map[string]exportUser
-	channels []exportChannel
-	messages []exportMessage // every channel, in time order
-	skipped  []string        // files that could not be used, and why
-}
-
-// openExport opens a folder or a zip file as a file system rooted where users.json is.
-func openExport(p string) (fs.FS, func(), error) {
-	info, err := os.Stat(p)
-	if err != nil {
-		return nil, nil, badInput{err}
-	}
-	var fsys fs.FS
-	closer := func() {}
-	if info.IsDir() {
-		fsys = os.DirFS(p)
-	} else {
-		zr, err := zip.OpenReader(p)
-		if err != nil {
-			return nil, nil, badInput{fmt.Errorf("%s: not a folder or a zip file: %w", p, err)}
-		}
-		fsys, closer = zr, func() { zr.Close() }
-	}
-	// Some tools zip the export inside a folder of its own.
-	if _, err := fs.Stat(fsys, "users.json"); err != nil {
-		entries, _ := fs.ReadDir(fsys, ".")
-		for _, e := range entries {
-			if e.IsDir() {
-				if _, err := fs.Stat(fsys, path.Join(e.Name(), "users.json")); err == nil {
-					sub, _ := fs.Sub(fsys, e.Name())
-					return sub, closer, nil
-				}
-			}
-		}
-	}
-	return fsys, closer, nil
-}
-
-// readExport reads users, channels and every day of every channel. A file that is not JSON
-// of the expected shape is an error that names it; a missing channels.json is replaced by the
-// folders found.
-func readExport(fsys fs.FS, name string) (*export, error) {
-	ex := &export{users: map[string]exportUser{}}
-	var users []exportUser
-	if err := readJSON(fsys, name, "users.json", &users); err != nil {
-		return nil, err
-	}
-	for _, u := range users {
-		ex.users[u.ID] = u
-	}
-	if err := readJSON(fsys, name, "channels.json", &ex.channels); err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		ex.skipped = append(ex.skipped, "channels.json: missing; using the channel folders")
-		entries, err := fs.ReadDir(fsys, ".")
-		if err != nil {
-			return nil, badInput{fmt.Errorf("%s: %w", name, err)}
-		}
-		for _, e := range entries {
-			if e.IsDir() {
-				ex.channels = append(ex.channels, exportChannel{ID: e.Name(), Name: e.Name()})
-			}
-		}
-	}
-	for _, ch := range ex.channels {
-		days, err := fs.Glob(fsys, path.Join(ch.Name, "*.json"))
-		if err != nil || len(days) == 0 {
-			ex.skipped = append(ex.skipped, ch.Name+"/: no messages")
-			continue
-		}
-		sort.Strings(days)
-		for _, day := range days {
-			var msgs []exportMessage
-			if err := readJSON(fsys, name, day, &msgs); err != nil {
-				return nil, err
-			}
-			for _, m := range msgs {
-				at, ok := tsTime(m.TS)
-				if !ok {
-					ex.skipped = append(ex.skipped, fmt.Sprintf("%s: a message with no readable ts", day))
-					continue
-				}
-				m.channel, m.at = ch.ID, at
-				ex.messages = append(ex.messages, m)
-			}
-		}
-	}
-	sort.SliceStable(ex.messages, func(i, j int) bool { return ex.messages[i].at.Before(ex.messages[j].at) })
-	return ex, nil
-}
-
-func readJSON(fsys fs.FS, export, file string, v any) error {
-	data, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s: %s is missing: %w", export, file, fs.ErrNotExist)
-		}
-		return badInput{fmt.Errorf("%s: %s: %w", export, file, err)}
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return badInput{fmt.Errorf("%s: %s is not a Slack export file: %v", export, file, describeJSON(err))}
-	}
-	return nil
-}
-
-func describeJSON(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
-	case errors.As(err, &te):
-		return fmt.Sprintf("%s is a %s, expected %s", te.Field, te.Value, te.Type)
-	}
-	return err.Error()
-}
-
-// tsTime reads a Slack ts ("1773151080.000100").
-func tsTime(ts string) (time.Time, bool) {
-	sec, frac, _ := strings.Cut(ts, ".")
-	s, err := strconv.ParseInt(sec, 10, 64)
-	if err != nil || s <= 0 {
-		return time.Time{}, false
-	}
-	us, _ := strconv.ParseInt((frac + "000000")[:6], 10, 64)
-	return time.Unix(s, us*1000).UTC(), true
-}
 
 // Report types, as printed with --format json.
 type replayNudge struct {
@@ -202,7 +36,7 @@ type replayPromise struct {
 	Made    time.Time `json:"made"`
 	Due     time.Time `json:"due"`
 	Text    string    `json:"text"`
-	Outcome string    `json:"outcome"` // kept, late, missed, withdrawn, open
+	Outcome string    `json:"outcome"` // on_time, late, missed (coach.Outcome), withdrawn or open
 }
 
 type replayWait struct {
@@ -213,13 +47,13 @@ type replayWait struct {
 }
 
 type replayWeek struct {
-	Week     store.Week     `json:"week"`
+	Week     coach.Week     `json:"week"`
 	Messages int            `json:"customer_messages"`
 	Upset    int            `json:"upset"`
 	Themes   map[string]int `json:"themes"`
 	Kudos    int            `json:"kudos"`
 	Nudges   map[string]int `json:"nudges"`
-	Kept     int            `json:"promises_kept"`
+	OnTime   int            `json:"promises_on_time"`
 	Late     int            `json:"promises_late"`
 	Missed   int            `json:"promises_missed"`
 }
@@ -265,12 +99,11 @@ type replayer struct {
 	texts    map[string]string // message key -> text, to show what triggered a nudge
 	timers   timerHeap
 	report   replayReport
-	weeks    map[store.Week]*replayWeek
+	weeks    map[coach.Week]*replayWeek
 	promises map[string]int // thread|version -> index in report.Promises
 }
 
-func (r *replayer) week(t time.Time) *replayWeek {
-	w := store.WeekOf(t, r.team)
+func (r *replayer) week(w coach.Week) *replayWeek {
 	if r.weeks[w] == nil {
 		r.weeks[w] = &replayWeek{Week: w, Themes: map[string]int{}, Nudges: map[string]int{}}
 	}
@@ -338,46 +171,70 @@ func (r *replayer) fireUntil(t time.Time) {
 				r.nudge(p.at, th.Channel, r.name(to), "preemptive-ack", "", r.texts[th.Channel+"/"+n.Wait.TS])
 			}
 		}
-		r.apply(p.thread, th, next, p.at)
+		r.apply(p.thread, th, next, nil, p.at)
 	}
 }
 
-// apply stores a thread's new state, schedules its new timers and records settled promises.
-func (r *replayer) apply(key string, before, after coach.Thread, at time.Time) {
+// apply stores a thread's new state, schedules its new timers, adds what the change brings
+// to its week's figures (the bot's own rules: coach.TallyOf) and follows its promise.
+func (r *replayer) apply(key string, before, after coach.Thread, ev *coach.Event, at time.Time) {
 	add, _ := coach.DiffTimers(r.c.Timers(before), r.c.Timers(after))
 	for _, tm := range add {
 		heap.Push(&r.timers, pending{at: tm.At, thread: key, timer: tm})
 	}
 	r.threads[key] = after
+	r.count(coach.TallyOf(before, after, ev, at, r.team, func(id string) bool { return r.agents[id] }))
 	if p := after.Promise; p != nil {
 		id := key + "|" + strconv.Itoa(p.Version)
 		i, ok := r.promises[id]
 		if !ok {
 			r.report.Promises = append(r.report.Promises, replayPromise{Channel: r.channelName(after.Channel), Agent: r.name(p.Agent),
-				Made: p.Made, Due: p.Due, Text: p.Text, Outcome: "open"})
+				Made: p.Made, Due: p.Due, Text: p.Text})
 			i = len(r.report.Promises) - 1
 			r.promises[id] = i
 		}
-		outcome := map[coach.PledgeState]string{coach.PledgeOpen: "open", coach.PledgeKept: "kept", coach.PledgeLate: "late",
-			coach.PledgeMissed: "missed", coach.PledgeCancelled: "withdrawn"}[p.State]
-		if old := r.report.Promises[i].Outcome; old == "open" && outcome != "open" {
-			w := r.week(at)
-			switch outcome {
-			case "kept":
-				w.Kept++
-			case "late":
-				w.Late++
-			case "missed":
-				w.Missed++
-			}
+		switch {
+		case p.Open():
+			r.report.Promises[i].Outcome = "open"
+		case p.Outcome() != "":
+			r.report.Promises[i].Outcome = string(p.Outcome())
+		default:
+			r.report.Promises[i].Outcome = "withdrawn"
 		}
-		r.report.Promises[i].Outcome = outcome
+	}
+}
+
+// count adds a tally to its week.
+func (r *replayer) count(t coach.Tally) {
+	if t.Empty() {
+		return
+	}
+	w := r.week(t.Week)
+	if t.CustomerMessage {
+		w.Messages++
+		if t.Upset {
+			w.Upset++
+		}
+		for _, th := range t.Themes {
+			w.Themes[th]++
+		}
+		if t.Kudos != nil {
+			w.Kudos++
+		}
+	}
+	switch t.Outcome {
+	case coach.OnTime:
+		w.OnTime++
+	case coach.Late:
+		w.Late++
+	case coach.Missed:
+		w.Missed++
 	}
 }
 
 func (r *replayer) nudge(at time.Time, channel, agent, rule, cue, msg string) {
 	r.report.Nudges = append(r.report.Nudges, replayNudge{At: at, Channel: r.channelName(channel), Agent: agent, Rule: rule, Cue: cue, Message: msg})
-	r.week(at).Nudges[rule]++
+	r.week(coach.WeekOf(at, r.team)).Nudges[rule]++
 }
 
 // run replays every message.
@@ -406,8 +263,8 @@ func (r *replayer) run(progress func(done, total int)) {
 		if !ok {
 			th = coach.Thread{Channel: m.channel, TS: thread}
 		}
-		zone := r.zone(m.User)
-		next, nudges := r.c.Observe(th, coach.Event{Kind: coach.Posted, TS: m.TS, User: m.User, Role: role, Text: m.Text, At: m.at, Zone: zone})
+		ev := coach.Event{Kind: coach.Posted, TS: m.TS, User: m.User, Role: role, Text: m.Text, At: m.at, Zone: r.zone(m.User)}
+		next, nudges := r.c.Observe(th, ev)
 		for _, n := range nudges {
 			r.nudge(m.at, m.channel, r.name(n.To), n.Rule, n.Cue, r.texts[m.channel+"/"+m.TS])
 		}
@@ -418,21 +275,7 @@ func (r *replayer) run(progress func(done, total int)) {
 				r.nudge(m.at, m.channel, "(whoever takes the thread)", n.Rule, n.Cue, r.texts[m.channel+"/"+m.TS])
 			}
 		}
-		if role == coach.RoleCustomer {
-			a := r.c.Analyze(coach.Message{Text: m.Text, Role: coach.RoleCustomer, Now: m.at, Zone: zone})
-			w := r.week(m.at)
-			w.Messages++
-			if a.Upset {
-				w.Upset++
-			}
-			for _, t := range a.Themes {
-				w.Themes[t]++
-			}
-			if a.Praise && !a.Upset {
-				w.Kudos++
-			}
-		}
-		r.apply(key, th, next, m.at)
+		r.apply(key, th, next, &ev, m.at)
 		if r.report.From.IsZero() {
 			r.report.From = m.at
 		}
@@ -442,14 +285,11 @@ func (r *replayer) run(progress func(done, total int)) {
 	r.fireUntil(r.report.To.Add(48 * time.Hour))
 }
 
+// oneLineText is s on one line, cut on a word boundary to at most n bytes.
 func oneLineText(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > n {
-		cut := strings.LastIndexByte(s[:n], ' ')
-		if cut <= 0 {
-			cut = n
-		}
-		s = s[:cut] + "…"
+		s = coach.CutWords(s, n) + "…"
 	}
 	return s
 }
@@ -495,7 +335,7 @@ func runReplay(args []string, stdout, stderr io.Writer, load loader) error {
 		return err
 	}
 	r := &replayer{c: c, ex: ex, agents: pickAgents(ex, *agentsFlag), team: team, threads: map[string]coach.Thread{},
-		texts: map[string]string{}, weeks: map[store.Week]*replayWeek{}, promises: map[string]int{}}
+		texts: map[string]string{}, weeks: map[coach.Week]*replayWeek{}, promises: map[string]int{}}
 	r.report.Export, r.report.Skipped = name, ex.skipped
 	var progress func(done, total int)
 	if f, ok := stderr.(*os.File); ok {
@@ -585,7 +425,7 @@ func printReplay(w io.Writer, r *replayReport) {
 	}
 	kept := 0
 	for _, p := range r.Promises {
-		if p.Outcome == "kept" {
+		if p.Outcome == string(coach.OnTime) {
 			kept++
 		}
 	}
@@ -618,7 +458,7 @@ func printReplay(w io.Writer, r *replayReport) {
 			nudges += n
 		}
 		fmt.Fprintf(w, "  %s: %d customer message%s, %d upset, %d kudos; %d nudge%s; promises kept on time %d, late %d, missed %d\n",
-			wk.Week, wk.Messages, plural(wk.Messages), wk.Upset, wk.Kudos, nudges, plural(nudges), wk.Kept, wk.Late, wk.Missed)
+			wk.Week, wk.Messages, plural(wk.Messages), wk.Upset, wk.Kudos, nudges, plural(nudges), wk.OnTime, wk.Late, wk.Missed)
 		if len(themes) > 0 {
 			fmt.Fprintf(w, "    themes: %s\n", strings.Join(themes, ", "))
 		}

@@ -7,7 +7,6 @@ import (
 	"archive/zip"
 	"encoding/json"
 	"github.com/deescalate/deescalate/coach"
-	"github.com/deescalate/deescalate/store"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -178,7 +177,7 @@ func FuzzReadExport(f *testing.F) {
 			return
 		}
 		r := &replayer{c: fuzzCoach, ex: ex, agents: pickAgents(ex, ""), team: time.UTC, threads: map[string]coach.Thread{},
-			texts: map[string]string{}, weeks: map[store.Week]*replayWeek{}, promises: map[string]int{}}
+			texts: map[string]string{}, weeks: map[coach.Week]*replayWeek{}, promises: map[string]int{}}
 		r.run(nil)
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -104,13 +103,9 @@ func parts(c config.Config, co *coach.Coach) (bot.Config, store.Options, *coach.
 		EventTimeout: c.EventTimeout.Duration, ShutdownTimeout: c.ShutdownTimeout.Duration,
 		OnDutyUsergroup: c.OnDutyUsergroup, OnDutyUsers: c.OnDutyUsers,
 		LeadUsergroup: c.LeadUsergroup, LeadUsers: c.LeadUsers, SchedulePoll: c.SchedulePoll.Duration,
+		TeamZone: c.TeamTZ.Location, DigestDay: c.DigestDay.Weekday, DigestTime: c.DigestTime.Duration,
+		DigestLeadsAuto: c.DigestLeadsAuto.Value, NudgeBudget: c.NudgeBudget.Value,
 	}
-	bc.TeamZone, _ = time.LoadLocation(c.TeamTZ)
-	day, _ := config.ParseWeekday(c.DigestDay)
-	bc.DigestDay = day.String()
-	bc.DigestTime, _ = config.ParseClock(c.DigestTime)
-	bc.DigestLeadsAuto, _ = strconv.ParseBool(c.DigestLeadsAuto)
-	bc.NudgeBudget, _ = strconv.Atoi(strings.TrimSpace(c.NudgeBudget))
 	if c.LLMURL != "" {
 		bc.LLM = llm.New(llm.Config{URL: c.LLMURL, Model: c.LLMModel, APIKey: c.LLMAPIKey, Timeout: c.LLMTimeout.Duration})
 	}

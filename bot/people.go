@@ -14,6 +14,16 @@ import (
 	"github.com/deescalate/deescalate/store"
 )
 
+// Who is who: agents, customers and bots (DESIGN.md's rule), the configured rosters, the
+// channels watched and their members, and users' profiles. Every cache here follows the
+// bot's clock (Config.Now), so a test or a simulation that moves it moves them too.
+
+// userStore is the profile cache in Redis.
+type userStore interface {
+	CachedUser(ctx context.Context, id string) (*store.User, error)
+	SaveUser(ctx context.Context, u *store.User) error
+}
+
 type role uint8
 
 const (
@@ -106,6 +116,7 @@ type roster struct {
 	group string
 	fixed []string
 	ttl   time.Duration
+	now   func() time.Time // the bot's clock
 	api   slackAPI
 	log   *zap.Logger
 
@@ -115,8 +126,8 @@ type roster struct {
 	fetched  time.Time
 }
 
-func newRoster(group string, users []string, ttl time.Duration, api slackAPI, log *zap.Logger) *roster {
-	return &roster{group: group, fixed: users, ttl: ttl, api: api, log: log}
+func newRoster(group string, users []string, ttl time.Duration, now func() time.Time, api slackAPI, log *zap.Logger) *roster {
+	return &roster{group: group, fixed: users, ttl: ttl, now: now, api: api, log: log}
 }
 
 func (r *roster) configured() bool { return r.group != "" || len(r.fixed) > 0 }
@@ -138,21 +149,20 @@ func (r *roster) has(ctx context.Context, id string) bool {
 	if member, fresh := r.lookup(id); fresh {
 		return member // another caller fetched it while we waited
 	}
-	// Caches follow the wall clock, not a simulation's: membership changes in real time.
 	ids, err := r.api.GetUserGroupMembersContext(ctx, r.group)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err != nil {
 		r.log.Warn("usergroups.users.list failed; using the last known agents", zap.String("usergroup", r.group), zap.Error(err))
 		// Try again soon, not on every message.
-		r.fetched = time.Now().Add(-r.ttl + 30*time.Second)
+		r.fetched = r.now().Add(-r.ttl + 30*time.Second)
 		return r.members[id]
 	}
 	r.members = make(map[string]bool, len(ids))
 	for _, m := range ids {
 		r.members[m] = true
 	}
-	r.fetched = time.Now()
+	r.fetched = r.now()
 	return r.members[id]
 }
 
@@ -177,7 +187,7 @@ func (r *roster) all(ctx context.Context) []string {
 func (r *roster) lookup(id string) (member, fresh bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.members[id], time.Since(r.fetched) <= r.ttl
+	return r.members[id], r.now().Sub(r.fetched) <= r.ttl
 }
 
 // forget makes the next check fetch the group again (subteam_members_changed).
@@ -216,7 +226,7 @@ func (b *Bot) watched(ctx context.Context, channel string) bool {
 func (b *Bot) channelName(ctx context.Context, channel string) string {
 	if v, ok := b.channels.Load(channel); ok {
 		ci := v.(channelInfo)
-		if time.Since(ci.fetched) < 10*time.Minute {
+		if b.now().Sub(ci.fetched) < 10*time.Minute {
 			return ci.name
 		}
 	}
@@ -225,6 +235,86 @@ func (b *Bot) channelName(ctx context.Context, channel string) string {
 		b.log.Warn("conversations.info failed; channel not watched for now", zap.String("channel", channel), zap.Error(err))
 		return ""
 	}
-	b.channels.Store(channel, channelInfo{name: info.Name, fetched: time.Now()})
+	b.channels.Store(channel, channelInfo{name: info.Name, fetched: b.now()})
 	return info.Name
+}
+
+// channelMembers is a channel's member list, cached for a few minutes.
+type channelMembers struct {
+	ids     []string
+	fetched time.Time
+}
+
+// onDutyIn lists who hears of a customer waiting in a channel's unowned thread: the
+// configured on-duty agents, or the agents among the channel's members; in both cases only
+// members of the channel (an ephemeral reaches no one else).
+func (b *Bot) onDutyIn(ctx context.Context, channel string) []string {
+	members := b.membersOf(ctx, channel)
+	var out []string
+	if b.onDuty.configured() {
+		for _, id := range b.onDuty.all(ctx) {
+			if slices.Contains(members, id) {
+				out = append(out, id)
+			}
+		}
+	} else {
+		for _, id := range members {
+			if id == b.self.UserID {
+				continue
+			}
+			cached, _ := b.users.CachedUser(ctx, id)
+			who, fresh := b.whois(ctx, id, cached, "")
+			if fresh != nil {
+				_ = b.users.SaveUser(ctx, fresh)
+			}
+			if who.role == roleAgent {
+				out = append(out, id)
+			}
+		}
+	}
+	if len(out) > maxRecipients {
+		out = out[:maxRecipients]
+	}
+	return out
+}
+
+func (b *Bot) membersOf(ctx context.Context, channel string) []string {
+	if v, ok := b.members.Load(channel); ok {
+		if m := v.(channelMembers); b.now().Sub(m.fetched) < 5*time.Minute {
+			return m.ids
+		}
+	}
+	var ids []string
+	cursor := ""
+	for range 50 {
+		page, next, err := b.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: channel, Cursor: cursor, Limit: 200})
+		if err != nil {
+			b.log.Warn("conversations.members failed", zap.String("channel", channel), zap.Error(err))
+			if v, ok := b.members.Load(channel); ok {
+				return v.(channelMembers).ids
+			}
+			return nil
+		}
+		ids = append(ids, page...)
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	b.members.Store(channel, channelMembers{ids: ids, fetched: b.now()})
+	return ids
+}
+
+// profileOf returns a user's profile from the cache, or from Slack (and caches it).
+func (b *Bot) profileOf(ctx context.Context, id string) *store.User {
+	if u, err := b.users.CachedUser(ctx, id); err == nil {
+		return u
+	}
+	info, err := b.api.GetUserInfoContext(ctx, id)
+	if err != nil {
+		return nil
+	}
+	u := profile(info)
+	_ = b.users.SaveUser(ctx, u)
+	return u
 }

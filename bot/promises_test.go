@@ -11,16 +11,18 @@ import (
 
 	"github.com/deescalate/deescalate/bot"
 	"github.com/deescalate/deescalate/bot/fakeslack"
+	"github.com/deescalate/deescalate/bot/sim"
 )
 
 // t0 is 09:58 in New York (ana's and lee's zone): "by 11am" is due at t0+62m.
 var t0 = time.Date(2026, 3, 10, 13, 58, 0, 0, time.UTC)
 
-// scheduled is the usual configuration with a shared test clock and a fast scheduler.
-func scheduled(clk *clock) bot.Config {
+// scheduled is the usual configuration with a shared test clock; the test runs the
+// scheduler itself (harness.tick) as it moves the clock.
+func scheduled(clk *sim.Clock) bot.Config {
 	cfg := agentsConfig()
 	cfg.Now = clk.Now
-	cfg.SchedulePoll = 5 * time.Millisecond
+	cfg.SchedulePoll = -1
 	return cfg
 }
 
@@ -50,23 +52,12 @@ func dms(h *harness, kind string) map[string]int {
 	return out
 }
 
-// waitDMs waits until n DMs of a kind went out, then lets the schedulers run a while longer
-// so a duplicate would show.
-func waitDMs(t *testing.T, h *harness, kind string, n int) map[string]int {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if _, err := h.fake.WaitCalls(ctx, n, func(c fakeslack.Call) bool {
-		return c.Method == "chat.postMessage" && c.Err == "" && slices.Contains(c.BlockIDs, kind)
-	}); err != nil {
-		t.Fatalf("waiting for %d %s DMs: %v (got %d)", n, kind, err, len(dms(h, kind)))
-	}
-	time.Sleep(150 * time.Millisecond) // thirty scheduler rounds per replica
-	for _, b := range h.bots {
-		if err := b.Idle(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+// dueDMs moves the clock to at, runs the schedulers there and returns the DMs of a kind
+// sent so far.
+func dueDMs(h *harness, clk *sim.Clock, at time.Time, kind string) map[string]int {
+	h.t.Helper()
+	clk.Set(at)
+	h.tick()
 	return dms(h, kind)
 }
 
@@ -83,7 +74,7 @@ func exactlyOnce(t *testing.T, got map[string]int, n int, what string) {
 }
 
 func TestTwoHundredRemindersExactlyOnceAcrossThreeReplicas(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 3)
 	const n = 200
 	for i := range n {
@@ -94,13 +85,11 @@ func TestTwoHundredRemindersExactlyOnceAcrossThreeReplicas(t *testing.T) {
 	}
 	// Slack fails some of the posts: those go back on the schedule and go out 30 s later.
 	h.fake.FailNext("chat.postMessage", 7, 500, 0, "")
-	clk.Set(t0.Add(47 * time.Minute))
-	waitDMs(t, h, "reminder", n-7)
-	clk.Set(t0.Add(47*time.Minute + 31*time.Second))
-	exactlyOnce(t, waitDMs(t, h, "reminder", n), n, "reminders")
-
-	clk.Set(t0.Add(62 * time.Minute))
-	exactlyOnce(t, waitDMs(t, h, "overdue", n), n, "overdue notices")
+	if got := dueDMs(h, clk, t0.Add(47*time.Minute), "reminder"); len(got) != n-7 {
+		t.Fatalf("%d reminders at their time with 7 posts failing, want %d", len(got), n-7)
+	}
+	exactlyOnce(t, dueDMs(h, clk, t0.Add(47*time.Minute+31*time.Second), "reminder"), n, "reminders")
+	exactlyOnce(t, dueDMs(h, clk, t0.Add(62*time.Minute), "overdue"), n, "overdue notices")
 	failed := 0
 	for _, c := range h.fake.Calls() {
 		if c.Method == "chat.postMessage" && c.Err != "" {
@@ -113,7 +102,7 @@ func TestTwoHundredRemindersExactlyOnceAcrossThreeReplicas(t *testing.T) {
 }
 
 func TestRemindersSurviveARestart(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	cfg := scheduled(clk)
 	h := start(t, cfg, 0)
 	stop := h.replica(cfg)
@@ -131,21 +120,21 @@ func TestRemindersSurviveARestart(t *testing.T) {
 	// A new replica on the same Redis sends every other reminder at once, and those five
 	// when the dead replica's lease runs out.
 	h.replica(cfg)
-	clk.Set(t0.Add(47 * time.Minute))
-	waitDMs(t, h, "reminder", n-5)
-	clk.Set(t0.Add(47*time.Minute + 31*time.Second))
-	exactlyOnce(t, waitDMs(t, h, "reminder", n), n, "reminders")
+	if got := dueDMs(h, clk, t0.Add(47*time.Minute), "reminder"); len(got) != n-5 {
+		t.Fatalf("%d reminders while five are leased to a dead replica, want %d", len(got), n-5)
+	}
+	exactlyOnce(t, dueDMs(h, clk, t0.Add(47*time.Minute+31*time.Second), "reminder"), n, "reminders")
 }
 
 func TestKeptPromiseSendsNothing(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 1)
 	promise(h, 1)
 	clk.Set(t0.Add(20 * time.Minute))
 	h.post(lee, support, "1773151080.000009", "1773151080.000003", "Update on case 1: it's fixed.")
 	for _, at := range []time.Duration{47 * time.Minute, 62 * time.Minute, 25 * time.Hour} {
 		clk.Set(t0.Add(at))
-		time.Sleep(50 * time.Millisecond)
+		h.tick()
 	}
 	if r, o := dms(h, "reminder"), dms(h, "overdue"); len(r)+len(o) != 0 {
 		t.Errorf("kept promise: reminders %v, overdue %v", r, o)
@@ -173,11 +162,12 @@ func pressButton(t *testing.T, h *harness, user, actionID, value string) json.Ra
 }
 
 func TestNeedMoreTimeRejectsAPastTimeAndMovesThePromise(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 1)
 	promise(h, 1)
-	clk.Set(t0.Add(47 * time.Minute))
-	waitDMs(t, h, "reminder", 1)
+	if got := dueDMs(h, clk, t0.Add(47*time.Minute), "reminder"); len(got) != 1 {
+		t.Fatalf("reminders = %v, want one", got)
+	}
 	pressButton(t, h, ana, "promise_more_time", "")
 	views := 0
 	for _, c := range h.fake.Calls() {
@@ -216,20 +206,17 @@ func TestNeedMoreTimeRejectsAPastTimeAndMovesThePromise(t *testing.T) {
 	if draft.User != ana || !strings.Contains(text, "1pm today") || !strings.Contains(text, "5pm GMT today") {
 		t.Errorf("draft DM to %s: %q", draft.User, text)
 	}
-	clk.Set(t0.Add(62 * time.Minute))
-	time.Sleep(50 * time.Millisecond)
-	if got := dms(h, "overdue"); len(got) != 0 {
+	if got := dueDMs(h, clk, t0.Add(62*time.Minute), "overdue"); len(got) != 0 {
 		t.Errorf("the old due time still fired: %v", got)
 	}
 	// The moved promise has its own reminder, at 12:45pm.
-	clk.Set(t0.Add(2*time.Hour + 47*time.Minute))
-	if got := waitDMs(t, h, "reminder", 2); got["1"] != 2 {
+	if got := dueDMs(h, clk, t0.Add(2*time.Hour+47*time.Minute), "reminder"); got["1"] != 2 {
 		t.Errorf("reminders = %v, want the first and the moved one", got)
 	}
 }
 
 func TestFollowupsListsOpenPromisesWithButtons(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 1)
 	promise(h, 1)
 	promise(h, 2)
@@ -250,8 +237,7 @@ func TestFollowupsListsOpenPromisesWithButtons(t *testing.T) {
 	}
 	// Kept from the list: the list's answer says so, and the reminder never comes.
 	pressButton(t, h, ana, "promise_kept", "")
-	clk.Set(t0.Add(47 * time.Minute))
-	got := waitDMs(t, h, "reminder", 1)
+	got := dueDMs(h, clk, t0.Add(47*time.Minute), "reminder")
 	if len(got) != 1 {
 		t.Errorf("reminders after one of two promises was kept: %v", got)
 	}
@@ -265,11 +251,12 @@ func TestFollowupsListsOpenPromisesWithButtons(t *testing.T) {
 }
 
 func TestForgedButtonValuesAreIgnored(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	h := start(t, scheduled(clk), 1)
 	promise(h, 1)
-	clk.Set(t0.Add(47 * time.Minute))
-	waitDMs(t, h, "reminder", 1)
+	if got := dueDMs(h, clk, t0.Add(47*time.Minute), "reminder"); len(got) != 1 {
+		t.Fatalf("reminders = %v, want one", got)
+	}
 	for _, v := range []string{"garbage", "reminder|C1:{x}|1.1|1", "reminder|CSUPPORT|1773151080.000003|0", "reminder|CSUPPORT|1773151080.000003|99"} {
 		pressButton(t, h, ana, "promise_kept", v)
 	}
@@ -283,22 +270,22 @@ func TestForgedButtonValuesAreIgnored(t *testing.T) {
 }
 
 func TestWaitingCustomerNudgesOwnerOrOnDutyAgents(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	cfg := scheduled(clk)
 	h := start(t, cfg, 1)
 	// Unowned: the agents of the channel (ana, lee), once.
 	h.post(chris, support, "1773151080.000100", "", "Could you check our SSO settings?")
 	clk.Set(t0.Add(9 * time.Minute))
-	time.Sleep(30 * time.Millisecond)
+	h.tick()
 	h.wantNudges()
 	clk.Set(t0.Add(10 * time.Minute))
-	waitNudges(t, h, 2)
+	h.tick()
 	h.wantNudges("preemptive-ack>"+ana, "preemptive-ack>"+lee)
 	// Owned: only the owner.
 	h.post(ana, support, "1773151080.000200", "1773151080.000100", "Looking now.")
 	h.post(chris, support, "1773151080.000300", "1773151080.000100", "Any news?")
 	clk.Set(t0.Add(21 * time.Minute))
-	waitNudges(t, h, 3)
+	h.tick()
 	h.wantNudges("preemptive-ack>"+ana, "preemptive-ack>"+lee, "preemptive-ack>"+ana)
 	if c := h.nudges()[2]; c.ThreadTS != "1773151080.000100" {
 		t.Errorf("nudge in thread %q, want the customer's thread", c.ThreadTS)
@@ -306,27 +293,12 @@ func TestWaitingCustomerNudgesOwnerOrOnDutyAgents(t *testing.T) {
 }
 
 func TestOnDutyUsersNarrowWhoHearsOfAWait(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := newClock(t0)
 	cfg := scheduled(clk)
 	cfg.OnDutyUsers = []string{lee, "UNOTINCHANNEL"}
 	h := start(t, cfg, 1)
 	h.post(chris, support, "1773151080.000100", "", "Could you check our SSO settings?")
 	clk.Set(t0.Add(10 * time.Minute))
-	waitNudges(t, h, 1)
-	time.Sleep(30 * time.Millisecond)
+	h.tick()
 	h.wantNudges("preemptive-ack>" + lee)
-}
-
-func waitNudges(t *testing.T, h *harness, n int) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := h.fake.WaitCalls(ctx, n, fakeslack.Method("chat.postEphemeral")); err != nil {
-		t.Fatalf("waiting for %d nudges: %v", n, err)
-	}
-	for _, b := range h.bots {
-		if err := b.Idle(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
