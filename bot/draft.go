@@ -320,9 +320,12 @@ func (b *Bot) onDraftSubmitted(ctx context.Context, cb slack.InteractionCallback
 		return nil // the ack already showed the problem on the field
 	}
 	agent := cb.User.ID
+	// The field is plain text: what the agent typed goes out as typed, so "&", "<" and ">" are
+	// escaped rather than read as Slack markup ("<SAML>" would vanish as a link).
+	out := escape(text)
 	opts := []slack.MsgOption{
-		slack.MsgOptionText(text, false),
-		slack.MsgOptionBlocks(slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil, slack.SectionBlockOptionBlockID(blockDraft))),
+		slack.MsgOptionText(out, false),
+		slack.MsgOptionBlocks(slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, out, false, false), nil, nil, slack.SectionBlockOptionBlockID(blockDraft))),
 		slack.MsgOptionTS(src.Thread),
 	}
 	u := b.profileOf(ctx, agent)
@@ -334,10 +337,10 @@ func (b *Bot) onDraftSubmitted(ctx context.Context, cb slack.InteractionCallback
 	}
 	_, ts, err := b.api.PostMessageContext(ctx, src.Channel, opts...)
 	if err != nil {
-		msg := ":warning: I couldn't post your reply in the thread, so nothing was sent. Copy it from here and post it yourself:\n>>> " + text
+		msg := ":warning: I couldn't post your reply in the thread, so nothing was sent. Copy it from here and post it yourself:\n>>> " + out
 		var se slack.SlackErrorResponse
 		if errors.As(err, &se) && (se.Err == "not_in_channel" || se.Err == "channel_not_found") {
-			msg = ":warning: I'm not a member of that channel, so I couldn't post your reply. Invite me with `/invite @Deescalate`, or post it yourself:\n>>> " + text
+			msg = ":warning: I'm not a member of that channel, so I couldn't post your reply. Invite me with `/invite @Deescalate`, or post it yourself:\n>>> " + out
 		}
 		_ = b.reply(ctx, src.URL, false, blockDraft, msg)
 		return fmt.Errorf("post the draft: %w", err)

@@ -391,11 +391,13 @@ func TestDraftWithAnAnswerSlotIsNotPosted(t *testing.T) {
 		t.Fatal("a draft with an answer slot was posted")
 	}
 	h.confirmed++
-	filled := strings.ReplaceAll(text, "[your answer]", "yes, on every plan")
+	filled := strings.ReplaceAll(text, "[your answer]", "yes, on <Team & Business>")
 	if ack := pressButton(t, h, ana, "draft_text", filled); len(ack) != 0 && string(ack) != "null" {
 		t.Fatalf("ack of a filled-in draft = %s", ack)
 	}
-	if p, ok := lastCall(h, func(c fakeslack.Call) bool { return c.Method == "chat.postMessage" && c.Channel == support }); !ok || p.Text != filled {
-		t.Errorf("posted %q, want the agent's text", p.Text)
+	// Plain text goes out as typed: Slack's markup characters escaped, not read as a link.
+	want := strings.ReplaceAll(text, "[your answer]", "yes, on &lt;Team &amp; Business&gt;")
+	if p, ok := lastCall(h, func(c fakeslack.Call) bool { return c.Method == "chat.postMessage" && c.Channel == support }); !ok || p.Text != want {
+		t.Errorf("posted %q, want the agent's text %q", p.Text, want)
 	}
 }
