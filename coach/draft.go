@@ -113,16 +113,14 @@ func (c *Coach) Draft(r DraftRequest) Draft {
 	// tip once turned around ("because I logged in" → "because you logged in"), or would
 	// concede what the agent has not checked ("you've charged me twice" → "we've charged you
 	// twice"), is named by its theme instead, or left unsaid when it has none.
-	usable := func(text string) bool {
-		return len(c.DraftFindings(text, reply, r.Now, r.Zone)) == 0 && len(Claims(text)) == 0
-	}
+	usable := func(text string) bool { return c.usable(text, reply, r) }
 	d := p.compose(r, a, nil)
 	if usable(d.Text) {
 		return d
 	}
 	unsafe := make([]bool, len(a.Issues))
 	for i, is := range a.Issues {
-		if m := turn(is, p.acronyms); m != "" && !usable(m) {
+		if m := turn(is, p.acronyms); m != "" && !c.usable(m, nil, r) {
 			unsafe[i] = true
 		}
 	}
@@ -135,6 +133,11 @@ func (c *Coach) Draft(r DraftRequest) Draft {
 		all[i] = true
 	}
 	return p.compose(r, a, all)
+}
+
+// usable reports words a draft can say: no agent-side rule's nudge, no claim.
+func (c *Coach) usable(text string, reply *Reply, r DraftRequest) bool {
+	return len(c.DraftFindings(text, reply, r.Now, r.Zone)) == 0 && len(Claims(text)) == 0
 }
 
 // DraftFindings runs the agent-side rules on a reply to a customer message as the bot would
@@ -164,6 +167,10 @@ type question struct {
 	text    string // the question, turned around ("whether you can pay by invoice")
 	outcome bool   // "when?", "how long?": the estimate answers it
 	issue   int    // the issue it is, or -1
+	// unsafe: asked back, it would earn the agent a nudge or claim something ("Did you even
+	// read it?", "what are you doing?" → "what we are doing"): a question in form only, said
+	// back as a problem or not at all.
+	unsafe bool
 }
 
 func (c *Coach) plan(r DraftRequest, a Analysis) draftPlan {
@@ -177,12 +184,25 @@ func (c *Coach) plan(r DraftRequest, a Analysis) draftPlan {
 	}
 	p.repeated = p.upset && repeated(a, r.Thread)
 	p.questions = c.questions(d, a)
+	// A phrase is checked on its own, as if it answered nothing: the rules about answering an
+	// upset customer judge the whole draft, not one line of it.
+	asking := 0
+	for i := range p.questions {
+		q := &p.questions[i]
+		m := askedBack(turn(questionPart(q.text), p.acronyms))
+		if m == "" {
+			m = quoted(questionPart(q.text), p.acronyms)
+		}
+		if q.unsafe = !c.usable(m, nil, r); !q.unsafe {
+			asking++
+		}
+	}
 	// A problem is an issue that is not a question and names something wrong or asks for
 	// something: "the dashboard loads instantly now" beside thanks is none.
 	problems := 0
 	lx := c.pb.lx
 	for i, is := range a.Issues {
-		if slices.ContainsFunc(p.questions, func(q question) bool { return q.issue == i }) {
+		if slices.ContainsFunc(p.questions, func(q question) bool { return q.issue == i && !q.unsafe }) {
 			continue
 		}
 		id := text.Parse(is)
@@ -195,7 +215,7 @@ func (c *Coach) plan(r DraftRequest, a Analysis) draftPlan {
 		p.kind = KindUpset
 	case problems > 0:
 		p.kind = KindProblem
-	case len(p.questions) > 0 || a.OutcomeQuestion:
+	case asking > 0 || a.OutcomeQuestion:
 		p.kind = KindQuestion
 	case a.Praise:
 		p.kind = KindThanks
@@ -372,7 +392,7 @@ func finish(r DraftRequest, bank draftBank, pick func(int, []string) string, par
 func (p draftPlan) mirror(a Analysis, unsafe []bool) (items, asked []string, unsaid int) {
 	apart := 0 // questions no issue holds add a line each
 	for _, q := range p.questions {
-		if q.issue < 0 {
+		if q.issue < 0 && !q.unsafe {
 			apart++
 		}
 	}
@@ -394,7 +414,7 @@ func (p draftPlan) mirror(a Analysis, unsafe []bool) (items, asked []string, uns
 		return ""
 	}
 	for i, is := range a.Issues {
-		qi := slices.IndexFunc(p.questions, func(q question) bool { return q.issue == i })
+		qi := slices.IndexFunc(p.questions, func(q question) bool { return q.issue == i && !q.unsafe })
 		var m string
 		switch {
 		case qi >= 0:
@@ -405,7 +425,8 @@ func (p draftPlan) mirror(a Analysis, unsafe []bool) (items, asked []string, uns
 			if several {
 				m += slot(p.questions[qi])
 			}
-		case unsafe != nil && unsafe[i]:
+		case unsafe != nil && unsafe[i] || slices.ContainsFunc(p.questions, func(q question) bool { return q.issue == i }):
+			// Unsafe words, or a question in form only ("Did you even read it?"): by theme.
 			m = label(is)
 		default:
 			m = turn(is, p.acronyms)
@@ -420,7 +441,7 @@ func (p draftPlan) mirror(a Analysis, unsafe []bool) (items, asked []string, uns
 		items = append(items, m)
 	}
 	for _, q := range p.questions {
-		if q.issue >= 0 {
+		if q.issue >= 0 || q.unsafe {
 			continue
 		}
 		m := askedBack(turn(questionPart(q.text), p.acronyms))
@@ -433,7 +454,7 @@ func (p draftPlan) mirror(a Analysis, unsafe []bool) (items, asked []string, uns
 			asked = append(asked, m)
 		}
 	}
-	if len(items) == 1 && !several && len(p.questions) > 0 && p.questions[0].issue == 0 && !p.questions[0].outcome {
+	if len(items) == 1 && !several && len(p.questions) > 0 && p.questions[0].issue == 0 && !p.questions[0].outcome && !p.questions[0].unsafe {
 		// One question, said back with its answer.
 		return nil, items, unsaid
 	}

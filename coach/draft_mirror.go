@@ -99,8 +99,8 @@ func turn(s string, acronyms map[string]bool) string {
 		}
 		b.WriteString(w)
 	}
-	out := strings.TrimSpace(b.String())
-	out = strings.TrimRight(out, " ,;:-.!")
+	out := dequote(strings.TrimSpace(b.String()))
+	out = strings.TrimRight(out, " ,;:-.!?")
 	if words < 2 {
 		return ""
 	}
@@ -111,6 +111,19 @@ func turn(s string, acronyms map[string]bool) string {
 		}
 	}
 	return out
+}
+
+// dequote keeps the double quotes of a phrase said back only when they pair up: a quotation
+// the customer opened and closed ("the app says "paid"") stays one; a stray or doubled mark
+// ("\"\"No\"\"", a quote cut at a sentence end) goes.
+func dequote(s string) string {
+	straight := strings.Count(s, "\"")
+	open, closed := strings.Count(s, "\u201c"), strings.Count(s, "\u201d")
+	if straight%2 == 0 && open == closed && !strings.Contains(s, "\"\"") {
+		return s
+	}
+	s = strings.NewReplacer("\"", "", "\u201c", "", "\u201d", "").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // passive says back "you [have|had] <verb>ed me" from the customer's side, "you [have|had]
@@ -297,7 +310,7 @@ func questionPart(s string) string {
 
 // quoted writes a question as the customer wrote it, for a draft that cannot turn it.
 func quoted(q string, acronyms map[string]bool) string {
-	d := text.Parse(q)
+	d := text.Parse(strings.NewReplacer("\"", "", "\u201c", "", "\u201d", "").Replace(q)) // its own quotes go
 	var b strings.Builder
 	for i := range d.Tokens {
 		t := &d.Tokens[i]

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"flag"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +124,9 @@ func checkDrafts(t *testing.T, msgs []string) {
 				// Braces and angle brackets are the draft's own leftovers unless the customer
 				// wrote them ("pins `urllib3<2`", "opens with 'Hi {first_name}'").
 				bare := strings.NewReplacer(EstimateSlot, "", AnswerSlot, "").Replace(d.Text)
-				leftover := strings.ContainsFunc(bare, func(r rune) bool { return strings.ContainsRune("{}<>", r) && !strings.ContainsRune(text, r) })
+				leftover := strings.ContainsFunc(bare, func(r rune) bool {
+					return strings.ContainsRune("{}<>", r) && !strings.ContainsRune(html.UnescapeString(text), r)
+				})
 				if leftover || placeholder.MatchString(bare) || strings.Contains(d.Text, "  ") || strings.Count(d.Text, "`")%2 != 0 {
 					fail("leftover template or markup")
 				}
@@ -233,10 +237,32 @@ func TestTurn(t *testing.T) {
 		{"our SSO is down", "your SSO is down"},
 		{"also, Salesforce sync fails", "Salesforce sync fails"},
 		{"sorry to ping on a Friday", ""},
+		{`the app says "paid" but the bank says no`, `the app says "paid" but the bank says no`},
+		{`""No"" is all it says`, `no is all it says`},
+		{"is it me?", "is it you"},
 		{"broken", ""},
 	} {
 		if got := turn(c.in, map[string]bool{"sso": true}); got != c.want {
 			t.Errorf("turn(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestDraftRhetoricalQuestion: a question in form only is not asked back with an answer slot:
+// said back, "Did you even read my message?" would earn the agent a blame nudge, and "what
+// are you doing?" would claim "what we are doing".
+func TestDraftRhetoricalQuestion(t *testing.T) {
+	for _, text := range []string{
+		"Did you even read my message? The export has been broken since Monday.",
+		"tonight the app logged me out WHILE WATCHING. what are you doing?",
+	} {
+		d := testCoach.Draft(DraftRequest{Text: text, Customer: "Sam", Now: time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)})
+		if slices.Contains(d.Slots, AnswerSlot) || d.Kind == KindQuestion {
+			t.Errorf("%q answered as a question (%s):\n%s", text, d.Kind, d.Text)
+		}
+		low := strings.ToLower(d.Text)
+		if strings.Contains(low, "even read") || strings.Contains(low, "what we are doing") {
+			t.Errorf("%q said back:\n%s", text, d.Text)
 		}
 	}
 }

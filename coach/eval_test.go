@@ -37,3 +37,15 @@ func devCustomers(t testing.TB) []string {
 func TestEvalDraftsPassTheRulesOnTheDevSet(t *testing.T) { checkDrafts(t, devCustomers(t)) }
 
 func TestEvalDraftVarietyOnTheDevSet(t *testing.T) { checkDraftVariety(t, devCustomers(t)) }
+
+// TestEvalDraftsOnTheExternalSets holds the drafts' contract on text nobody wrote for this
+// project: the customers' tweets, Reddit comments, reviews and requests of the external sets
+// (14,000 messages, nine drafts each). Much of it is not support at all; a draft must still say
+// nothing it should not.
+func TestEvalDraftsOnTheExternalSets(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(evalData(t, "eval", "external"), "*.jsonl"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no external set in %s (%v)", evalData(t, "eval", "external"), err)
+	}
+	checkDrafts(t, customerMessages(t, paths...))
+}
