@@ -54,6 +54,9 @@ var unitPrior = map[string]float64{
 	"manners": -2,
 }
 
+// themeMinPrecision is the least held-out precision a theme's cut may have.
+const themeMinPrecision = 0.5
+
 // innerFolds is how many folds choose the upset cut: the cut is where held-out support
 // messages read best, never where the training messages themselves do.
 const innerFolds = 4
@@ -119,7 +122,11 @@ func Train(pb *Playbook, corpus []Example) (*Models, error) {
 			set = append(set, learn.Example{F: augment(fs, e.Domain, nil), Y: yes, Weight: e.Weight})
 		}
 		m.Themes[th] = learn.TrainLogistic(th, set, themeOptions)
-		m.Themes[th].Cut = float32(heldOutCut(set, held, themeOptions, 1, 0))
+		// A theme the digest counts should be right at least half the time: the cut is the best
+		// F1 on held-out support messages among those with precision 0.5 or more. A rare theme
+		// (a handful of labelled examples) otherwise gets a cut low enough to name it in every
+		// third message.
+		m.Themes[th].Cut = float32(heldOutCut(set, held, themeOptions, 1, themeMinPrecision))
 	}
 	m.Themes[ownThemeModel] = learn.TrainLogistic(ownThemeModel, own, smallOptions)
 
