@@ -65,9 +65,22 @@ func TestEnumeratedProblems(t *testing.T) {
 	for _, text := range []string{
 		"First, the CSV export drops rows. Second, the SSO login loops. Third, we were charged for 45 seats.",
 		"three things:\n1. the CSV export drops rows\n2. the SSO login loops\n3. we were charged for 45 seats",
+		"Hello. We are a logistics firm with 60 drivers. We need (a) a fix for the route export, (b) two more admin seats and (c) an invoice in euros.",
 	} {
 		if got := analyze(text).Issues; len(got) != 3 {
 			t.Errorf("Analyze(%q).Issues = %q, want the three problems", text, got)
+		}
+	}
+}
+
+// TestNotAProblem: what a writer says of themselves or of their own message raises no problem.
+func TestNotAProblem(t *testing.T) {
+	for _, text := range []string{
+		"Sorry, long one. The shared calendar shows every meeting twice since the update.",
+		"Hi, I'm a nurse at the Eastside clinic. The shared calendar shows every meeting twice since the update.",
+	} {
+		if got := analyze(text).Issues; len(got) != 1 || !strings.Contains(got[0], "calendar") {
+			t.Errorf("Analyze(%q).Issues = %q, want only the calendar", text, got)
 		}
 	}
 }

@@ -40,6 +40,10 @@ func turn(s string, acronyms map[string]bool) string {
 	// Leading fillers and list markers: "also, ", "2) ", "- ", "Quick question:".
 	for i < len(toks) {
 		t := &toks[i]
+		if n := d.Marker(i); n > 0 {
+			i += n
+			continue
+		}
 		switch {
 		case t.Kind == text.Punct || t.Kind == text.Symbol || t.Kind == text.Emoji:
 			i++
@@ -92,7 +96,7 @@ func turn(s string, acronyms map[string]bool) string {
 				w = "are"
 			case key == "was" && prevI:
 				w = "were"
-			case t.Caps && !acronyms[t.Norm] && (len(t.Norm) >= 3 || shouted(d)):
+			case t.Caps && !acronyms[t.Norm] && (shouted(d) || commonWord(t.Norm)):
 				w = strings.ToLower(t.Text)
 			}
 			prevI = key == "i"
@@ -214,7 +218,8 @@ func commonWord(w string) bool {
 }
 
 // shouted reports a text with two or more words in capitals: then even "IS" and "MY" are
-// shouting, not acronyms.
+// shouting, not acronyms. One word in capitals is shouting when it is a common word ("AGAIN"),
+// and an acronym the playbook does not list otherwise ("a custom MSA").
 func shouted(d *text.Doc) bool {
 	n := 0
 	for i := range d.Tokens {
@@ -317,7 +322,7 @@ func quoted(q string, acronyms map[string]bool) string {
 		if i > 0 && d.Gap(i) != "" {
 			b.WriteByte(' ')
 		}
-		if t.Caps && !acronyms[t.Norm] && (len(t.Norm) >= 3 || shouted(d)) {
+		if t.Caps && !acronyms[t.Norm] && (shouted(d) || commonWord(t.Norm)) {
 			b.WriteString(strings.ToLower(t.Text)) // quoted back, not shouted back
 		} else {
 			b.WriteString(t.Text)

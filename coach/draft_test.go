@@ -240,6 +240,8 @@ func TestTurn(t *testing.T) {
 		{`the app says "paid" but the bank says no`, `the app says "paid" but the bank says no`},
 		{`""No"" is all it says`, `no is all it says`},
 		{"is it me?", "is it you"},
+		{"(c) a custom MSA", "a custom MSA"},
+		{"the app logged me out AGAIN", "the app logged you out again"},
 		{"broken", ""},
 	} {
 		if got := turn(c.in, map[string]bool{"sso": true}); got != c.want {

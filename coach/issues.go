@@ -182,6 +182,19 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 			f("praise-only") // "Kudos to Ana, she sorted it in minutes": thanks, no problem
 		}
 	}
+	// "We are a media agency…", "I'm a teacher at…": the writer introduces themselves; what
+	// they need comes after.
+	intro := false
+	if w1 == "i" || w1 == "we" || w1 == "i'm" || w1 == "we're" {
+		k := nextWord(d, first, u.end)
+		if k >= 0 && (w1 == "i" && d.Tokens[k].Norm == "am" || w1 == "we" && d.Tokens[k].Norm == "are") {
+			k = nextWord(d, k, u.end)
+		}
+		if k >= 0 && (d.Tokens[k].Norm == "a" || d.Tokens[k].Norm == "an") && problems == 0 && asks == 0 && !s.Question {
+			intro = true
+			f("intro")
+		}
+	}
 	// The customer's own story: "I tried…", "we restarted…".
 	if w1 == "i" || w1 == "we" || w1 == "i've" || w1 == "we've" {
 		if v := nextWord(d, first, u.end); v >= 0 && g.Story[d.Tokens[v].Norm] {
@@ -250,7 +263,7 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	}
 	// The first clause that says something: the problem a message opens with, after any
 	// greeting, exclamation or announcement ("Ugh.", "Wow.", "Quick question:").
-	if !r.saidSomething && content > 0 && !(g.Greeting[w1] && words <= 4) && !announces(d, u) && !manners && (problems > 0 || asks > 0 || s.Question || content >= 2 && praise == 0 && !resolved) {
+	if !r.saidSomething && content > 0 && !(g.Greeting[w1] && words <= 4) && !announces(d, u) && !manners && !intro && (problems > 0 || asks > 0 || s.Question || content >= 2 && praise == 0 && !resolved) {
 		f("first-content")
 		r.saidSomething = true
 	}
@@ -336,6 +349,10 @@ func issuePhrase(d *text.Doc, us []unit, starts []bool, i int) string {
 	// A joining word or a list marker opens the clause but is not part of the problem.
 	for first < end {
 		t := &d.Tokens[first]
+		if n := d.Marker(first); n > 0 && first+n < end {
+			first += n // "(b) …", "2) …"
+			continue
+		}
 		if t.IsWord() && !isJoiner(t.Norm) && !(t.Kind == text.Number && first+1 < end && (d.Tokens[first+1].Norm == ")" || d.Tokens[first+1].Norm == ".") && d.Tokens[first+1].Joined) {
 			break
 		}
@@ -344,6 +361,17 @@ func issuePhrase(d *text.Doc, us []unit, starts []bool, i int) string {
 			continue
 		}
 		first++
+	}
+	// Nor does a joining word end it ("a single invoice, and").
+	for end > first {
+		k := end - 1
+		for k > first && !d.Tokens[k].IsWord() {
+			k--
+		}
+		if !d.Tokens[k].IsWord() || !isJoiner(d.Tokens[k].Norm) || k == first {
+			break
+		}
+		end = k
 	}
 	p := d.Phrase(first, end)
 	// "…can't log in!!" mirrors as "…can't log in"; a question keeps one mark.

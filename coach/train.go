@@ -44,14 +44,15 @@ var (
 // unitPrior is what is known of units before any example: the writer who numbers or bullets
 // their points, or opens them with "first", "second", "also", has separated the problems; a
 // greeting, an announcement ("two things:"), an apology for the message itself ("bit of a long
-// one, sorry") or a clause of feeling alone raises none. The
+// one, sorry"), the writer introducing themselves ("we are a reseller in Lagos") or a clause of
+// feeling alone raises none. The
 // labelled messages move these weights; they start here.
 var unitPrior = map[string]float64{
 	"list-item": 2, "enumerate:first": 1.5, "enumerate:firstly": 1.5, "enumerate:second": 1.5, "enumerate:secondly": 1.5,
 	"enumerate:third": 1.5, "enumerate:thirdly": 1.5, "enumerate:finally": 1, "enumerate:lastly": 1, "enumerate:another": 1,
 	"enumerate:separately": 1.5, "enumerate:additionally": 1, "enumerate:also": 1, "enumerate:plus": 1,
 	"greeting": -2, "announcement": -2, "no-content": -2, "feeling-only": -1.5, "joined-new-problem": 1.5, "praise-only": -2, "resolved": -1.5,
-	"manners": -2,
+	"manners": -2, "intro": -1.5,
 }
 
 // themeMinPrecision is the least held-out precision a theme's cut may have.

@@ -68,7 +68,7 @@ func sentences(toks []Token, dst []Sentence) []Sentence {
 			s.Question = containsByte(s.Close, '?')
 			s.Exclaim = containsByte(s.Close, '!')
 		}
-		s.ListItem = listMarker(toks, start) > 0
+		s.ListItem = listMarker(toks, start) > 0 || bracketItem(toks, start) > 0
 		for k := start; k < end; k++ {
 			toks[k].Sent = len(dst)
 		}
@@ -77,7 +77,7 @@ func sentences(toks []Token, dst []Sentence) []Sentence {
 	}
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
-		if i > start && (t.LineStart || inlineMarker(toks, i) || listMarker(toks, i) == 2 && toks[i-1].Norm == ":") {
+		if i > start && (t.LineStart || inlineMarker(toks, i) || inlineBracket(toks, i) || listMarker(toks, i) == 2 && toks[i-1].Norm == ":") {
 			flush(i)
 		}
 		if t.Kind != Punct {
@@ -167,6 +167,52 @@ func inlineMarker(toks []Token, i int) bool {
 	return false
 }
 
+// bracketItem returns the place of a bracketed list marker at i, "(a)" → 1, "(2)" → 2, or 0:
+// an opening bracket, a letter a–h or a number of one or two digits, a closing bracket, each
+// joined to the one before, and a space after.
+func bracketItem(toks []Token, i int) int {
+	if i+3 >= len(toks) || toks[i].Kind != Punct || toks[i].Norm != "(" || !toks[i+1].Joined || !toks[i+2].Joined ||
+		toks[i+2].Norm != ")" || toks[i+3].Joined {
+		return 0
+	}
+	t := &toks[i+1]
+	switch {
+	case t.Kind == Word && len(t.Norm) == 1 && t.Norm >= "a" && t.Norm <= "h":
+		return int(t.Norm[0]-'a') + 1
+	case t.Kind == Number && len(t.Text) <= 2:
+		n := 0
+		for _, c := range t.Text {
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	return 0
+}
+
+// inlineBracket reports a bracketed list marker inside a sentence that belongs to a run of
+// them, "discuss (a) pricing, (b) invoicing and (c) a contract": each one starts an item, the
+// first too when the next follows on the same line. "(see 2)" or a lone "(a)" does not.
+func inlineBracket(toks []Token, i int) bool {
+	n := bracketItem(toks, i)
+	if n == 0 {
+		return false
+	}
+	for k := i - 1; k >= 0 && k >= i-maxListItem; k-- {
+		if bracketItem(toks, k) == n-1 && n > 1 {
+			return true
+		}
+		if toks[k].LineStart {
+			break
+		}
+	}
+	for k := i + 4; k < len(toks) && k <= i+maxListItem && !toks[k].LineStart; k++ {
+		if bracketItem(toks, k) == n+1 && n == 1 {
+			return true
+		}
+	}
+	return false
+}
+
 func itoa(n int) string {
 	if n < 0 {
 		return ""
@@ -224,6 +270,9 @@ func clauses(toks []Token, sents []Sentence, dst []Clause) []Clause {
 			}
 			if i == s.First && listMarker(toks, i) == 1 || i == s.First+1 && listMarker(toks, s.First) == 2 {
 				continue // the bracket or dot of "1)" or "2." that opens a list item
+			}
+			if i < s.First+3 && bracketItem(toks, s.First) > 0 {
+				continue // "(b)" that opens a list item
 			}
 			if t.Kind == Punct {
 				switch t.Norm {

@@ -130,10 +130,21 @@ func (d *Doc) Trim(i, j int) (int, int) {
 
 func (t *Token) prose() bool { return t.IsWord() || t.Kind == Code || t.Kind == Name }
 
-// Phrase returns the text of tokens [i, j) as a readable phrase: trimmed of punctuation at its
-// edges, with every quotation mark and bracket that has no partner inside the range left out,
+// Marker returns how many tokens a list marker at i takes ("-", "2)", "3.", "(b)"), or 0.
+func (d *Doc) Marker(i int) int {
+	if n := bracketItem(d.Tokens, i); n > 0 {
+		return 3
+	}
+	return listMarker(d.Tokens, i)
+}
+
+// Phrase returns the text of tokens [i, j) as a readable phrase: without a bracketed list
+// marker ("(b)") that opens it, trimmed of punctuation at its edges, with every quotation mark and bracket that has no partner inside the range left out,
 // so a phrase never opens a quote it does not close.
 func (d *Doc) Phrase(i, j int) string {
+	if n := bracketItem(d.Tokens, i); n > 0 && i+3 < j {
+		i += 3 // "(b) a single invoice" says "a single invoice"
+	}
 	i, j = d.Trim(i, j)
 	keep := make([]bool, max(0, j-i))
 	for k := i; k < j; k++ {

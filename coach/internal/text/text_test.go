@@ -248,3 +248,22 @@ func BenchmarkParse(b *testing.B) {
 		Parse(msg)
 	}
 }
+
+// TestBracketedList: "(a) …, (b) …, and (c) …" inside a sentence is a list, each item a sentence
+// of its own said without its marker; "(see 2)" and a lone "(a)" are not.
+func TestBracketedList(t *testing.T) {
+	d := Parse("We would like to discuss (a) volume pricing, (b) a single invoice, and (c) a custom MSA. Details (see 2) follow (a) later.")
+	var sents []string
+	var items []bool
+	for _, s := range d.Sents {
+		sents = append(sents, d.Phrase(s.First, s.End))
+		items = append(items, s.ListItem)
+	}
+	want := []string{"We would like to discuss", "volume pricing", "a single invoice, and", "a custom MSA", "Details (see 2) follow (a) later"}
+	if !slices.Equal(sents, want) || !slices.Equal(items, []bool{false, true, true, true, false}) {
+		t.Errorf("sentences = %q %v, want %q", sents, items, want)
+	}
+	if n := d.Marker(d.Sents[2].First); n != 3 {
+		t.Errorf("Marker at (b) = %d, want 3", n)
+	}
+}
