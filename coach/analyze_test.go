@@ -73,11 +73,13 @@ func TestEnumeratedProblems(t *testing.T) {
 	}
 }
 
-// TestNotAProblem: what a writer says of themselves or of their own message raises no problem.
+// TestNotAProblem: what a writer says of themselves or of their own message, or a feeling with
+// no problem in it, raises no problem of its own.
 func TestNotAProblem(t *testing.T) {
 	for _, text := range []string{
 		"Sorry, long one. The shared calendar shows every meeting twice since the update.",
 		"Hi, I'm a nurse at the Eastside clinic. The shared calendar shows every meeting twice since the update.",
+		"Never in my life have I been this disappointed. The shared calendar shows every meeting twice since the update.",
 	} {
 		if got := analyze(text).Issues; len(got) != 1 || !strings.Contains(got[0], "calendar") {
 			t.Errorf("Analyze(%q).Issues = %q, want only the calendar", text, got)

@@ -46,7 +46,11 @@ func Claims(s string) []string {
 			continue
 		}
 		switch t.Norm {
-		case "i'm", "we're", "i", "we", "i've", "we've", "team", "engineering", "engineers":
+		case "team", "engineering", "engineers":
+			if i > 0 && theirs[d.Norm(i-1)] || i > 1 && theirs[d.Norm(i-2)] {
+				continue // "your sales team is emailing…" is the customer's team
+			}
+		case "i'm", "we're", "i", "we", "i've", "we've":
 		case "is", "are":
 			// "the fix is deploying", "your refund is being processed"
 			if k := nextVerb(d, i); k >= 0 && (d.Tokens[k].Norm == "being" || caseVerbs[d.Tokens[k].Norm]) {
@@ -140,6 +144,9 @@ func done(v string) bool {
 	}
 	return irregularDone[v] || strings.HasSuffix(v, "ed") && len(v) > 4 && v != "need" && v != "indeed"
 }
+
+// theirs are the words that make a team someone else's.
+var theirs = map[string]bool{"your": true, "their": true, "his": true, "her": true, "my": true}
 
 // meant are past verbs that say what one wanted, not what one did: "I wanted to check in".
 var meant = map[string]bool{"wanted": true, "needed": true, "hoped": true, "meant": true, "used": true, "liked": true,

@@ -42,6 +42,7 @@ func TestClaims(t *testing.T) {
 		"Let me make sure I've got everything:",
 		"And I'm sorry I missed the time I gave you.",
 		"I wanted to check in on the export.",
+		"So your sales team is emailing the wrong customers.",
 		"I didn't see a reply from you.",
 		"If we charged you twice, I'll make it right.",
 	}

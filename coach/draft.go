@@ -82,8 +82,9 @@ type Draft struct {
 	Slots    []string
 	Estimate bool // the draft holds EstimateSlot
 	// Problems is how many problems the draft says back, one line each; Unsaid how many it
-	// leaves out because their words, turned around, would earn the agent a tip and no theme
-	// names them.
+	// leaves out: a feeling with no problem in it ("never have I been this disappointed"),
+	// which the opening already names, or words that, turned around, would earn the agent a
+	// tip or claim something, with no theme to name them by.
 	Problems, Unsaid int
 }
 
@@ -158,6 +159,7 @@ type draftPlan struct {
 	followUp  bool
 	check     bool
 	questions []question // direct questions, each with the slot that answers it
+	feeling   []bool     // per issue: a feeling alone, no problem in it
 	offer     string     // the theme the offer speaks to; "" for none in particular
 	acronyms  map[string]bool
 }
@@ -184,6 +186,14 @@ func (c *Coach) plan(r DraftRequest, a Analysis) draftPlan {
 	}
 	p.repeated = p.upset && repeated(a, r.Thread)
 	p.questions = c.questions(d, a)
+	lx := c.pb.lx
+	p.feeling = make([]bool, len(a.Issues))
+	for i, is := range a.Issues {
+		id := text.Parse(is)
+		n := len(id.Tokens)
+		p.feeling[i] = lx.cues.Has(id, 0, n) && !strings.HasSuffix(is, "?") && !lx.signal("problem").Has(id, 0, n) &&
+			!lx.signal("ask").Has(id, 0, n) && !lx.themes.Has(id, 0, n)
+	}
 	// A phrase is checked on its own, as if it answered nothing: the rules about answering an
 	// upset customer judge the whole draft, not one line of it.
 	asking := 0
@@ -200,7 +210,6 @@ func (c *Coach) plan(r DraftRequest, a Analysis) draftPlan {
 	// A problem is an issue that is not a question and names something wrong or asks for
 	// something: "the dashboard loads instantly now" beside thanks is none.
 	problems := 0
-	lx := c.pb.lx
 	for i, is := range a.Issues {
 		if slices.ContainsFunc(p.questions, func(q question) bool { return q.issue == i && !q.unsafe }) {
 			continue
@@ -414,6 +423,10 @@ func (p draftPlan) mirror(a Analysis, unsafe []bool) (items, asked []string, uns
 		return ""
 	}
 	for i, is := range a.Issues {
+		if p.feeling[i] {
+			unsaid++ // the opening names it
+			continue
+		}
 		qi := slices.IndexFunc(p.questions, func(q question) bool { return q.issue == i && !q.unsafe })
 		var m string
 		switch {

@@ -25,7 +25,12 @@ var reflections = map[string]string{
 var fillers = map[string]bool{"also": true, "and": true, "but": true, "plus": true, "btw": true, "so": true, "oh": true,
 	"ok": true, "okay": true, "ps": true, "hey": true, "hi": true, "hello": true, "well": true, "anyway": true,
 	"separately": true, "additionally": true, "firstly": true, "secondly": true, "thirdly": true, "finally": true,
-	"lastly": true, "first": true, "second": true, "third": true, "then": true}
+	"lastly": true, "first": true, "second": true, "third": true, "then": true, "lol": true, "lmao": true,
+	"ngl": true, "tbh": true, "honestly": true, "ugh": true, "welp": true, "um": true, "uh": true}
+
+// ordinalWords open a point only before a comma or colon ("First, …"); otherwise they count
+// something ("Third chat today").
+var ordinalWords = map[string]bool{"first": true, "second": true, "third": true}
 
 // turn says one of the customer's problems back as the agent would: their pronouns turned
 // around, shouting lower-cased, emoji, list markers and fillers dropped, whole words only.
@@ -51,7 +56,8 @@ func turn(s string, acronyms map[string]bool) string {
 		case t.Kind == text.Number && i+1 < len(toks) && (toks[i+1].Norm == ")" || toks[i+1].Norm == ".") && toks[i+1].Joined:
 			i += 2
 			continue
-		case t.Kind == text.Word && fillers[t.Norm]:
+		case t.Kind == text.Word && fillers[t.Norm] && (!ordinalWords[t.Norm] || i+1 < len(toks) && (toks[i+1].Norm == "," || toks[i+1].Norm == ":")):
+			// "First, the export…" drops "First"; "Third chat today" keeps it.
 			i++
 			continue
 		}

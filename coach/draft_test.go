@@ -241,6 +241,9 @@ func TestTurn(t *testing.T) {
 		{`""No"" is all it says`, `no is all it says`},
 		{"is it me?", "is it you"},
 		{"(c) a custom MSA", "a custom MSA"},
+		{"Third chat today", "third chat today"},
+		{"First, the export fails", "the export fails"},
+		{"lol the grader failed my essay", "the grader failed your essay"},
 		{"the app logged me out AGAIN", "the app logged you out again"},
 		{"broken", ""},
 	} {
@@ -266,6 +269,16 @@ func TestDraftRhetoricalQuestion(t *testing.T) {
 		if strings.Contains(low, "even read") || strings.Contains(low, "what we are doing") {
 			t.Errorf("%q said back:\n%s", text, d.Text)
 		}
+	}
+}
+
+// TestDraftLeavesFeelingsToTheOpening: a sentence of feeling alone is not said back as a
+// problem; the opening names the feeling.
+func TestDraftLeavesFeelingsToTheOpening(t *testing.T) {
+	text := "Never in my life have I been this disappointed. The export deleted every saved report."
+	d := testCoach.Draft(DraftRequest{Text: text, Customer: "Sam", Now: time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)})
+	if strings.Contains(d.Text, "been this disappointed") || !strings.Contains(d.Text, "the export deleted every saved report") {
+		t.Errorf("draft:\n%s", d.Text)
 	}
 }
 

@@ -261,9 +261,15 @@ func (r *unitReader) next(u unit, index int, dst []learn.Feature) []learn.Featur
 	if feel > 0 && content == 0 {
 		f("feeling-only")
 	}
+	// "Never in my life have I been this disappointed": a feeling, named in some detail, with
+	// no problem, ask, question or theme of its own. The problem is elsewhere.
+	feeling := feel > 0 && problems == 0 && asks == 0 && !s.Question && !newTheme && !oldTheme
+	if feeling && content > 0 {
+		f("feeling-no-problem")
+	}
 	// The first clause that says something: the problem a message opens with, after any
 	// greeting, exclamation or announcement ("Ugh.", "Wow.", "Quick question:").
-	if !r.saidSomething && content > 0 && !(g.Greeting[w1] && words <= 4) && !announces(d, u) && !manners && !intro && (problems > 0 || asks > 0 || s.Question || content >= 2 && praise == 0 && !resolved) {
+	if !r.saidSomething && content > 0 && !(g.Greeting[w1] && words <= 4) && !announces(d, u) && !manners && !intro && !feeling && (problems > 0 || asks > 0 || s.Question || content >= 2 && praise == 0 && !resolved) {
 		f("first-content")
 		r.saidSomething = true
 	}

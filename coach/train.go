@@ -52,7 +52,7 @@ var unitPrior = map[string]float64{
 	"enumerate:third": 1.5, "enumerate:thirdly": 1.5, "enumerate:finally": 1, "enumerate:lastly": 1, "enumerate:another": 1,
 	"enumerate:separately": 1.5, "enumerate:additionally": 1, "enumerate:also": 1, "enumerate:plus": 1,
 	"greeting": -2, "announcement": -2, "no-content": -2, "feeling-only": -1.5, "joined-new-problem": 1.5, "praise-only": -2, "resolved": -1.5,
-	"manners": -2, "intro": -1.5,
+	"manners": -2, "intro": -1.5, "feeling-no-problem": -1,
 }
 
 // themeMinPrecision is the least held-out precision a theme's cut may have.
