@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
@@ -153,39 +152,17 @@ func (v *viewer) call(o sim.Output) {
 	}
 }
 
-var (
-	slackRef = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
-	emphasis = regexp.MustCompile(`(^|[\s(“"])[*_~]([^*_~\n]+)[*_~]`)
-	emoji    = map[string]string{":alarm_clock:": "⏰", ":warning:": "⚠", ":hourglass_flowing_sand:": "⏳", ":zzz:": "💤", ":rocket:": "🚀",
-		":white_check_mark:": "✅", ":memo:": "📝", ":bell:": "🔔"}
-)
+var emoji = map[string]string{":alarm_clock:": "⏰", ":warning:": "⚠", ":hourglass_flowing_sand:": "⏳", ":zzz:": "💤", ":rocket:": "🚀",
+	":white_check_mark:": "✅", ":memo:": "📝", ":bell:": "🔔"}
 
-// plain renders the mrkdwn a terminal cannot show: mentions and channels by name, links by
-// their label, dates by their fallback text, emphasis markers dropped, a few emoji drawn.
+// plain renders the mrkdwn a terminal cannot show (slacktext.go), and draws a few emoji.
 func (v *viewer) plain(s string) string {
-	s = slackRef.ReplaceAllStringFunc(s, func(m string) string {
-		sub := slackRef.FindStringSubmatch(m)
-		target, label := sub[1], sub[2]
-		switch {
-		case strings.HasPrefix(target, "@"):
-			if u, ok := v.users[target[1:]]; ok && u.Name != "" {
-				return "@" + u.Name
-			}
-		case strings.HasPrefix(target, "#"):
-			if name := v.chans[target[1:]]; name != "" {
-				return "#" + name
-			}
-		}
-		if label != "" {
-			return label
-		}
-		return target
-	})
-	s = emphasis.ReplaceAllString(s, "$1$2")
+	n := namer{user: func(id string) string { return v.users[id].Name }, channel: func(id string) string { return v.chans[id] }}
+	s = n.plain(s)
 	for code, glyph := range emoji {
 		s = strings.ReplaceAll(s, code, glyph)
 	}
-	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+	return s
 }
 
 func indent(s, prefix string) string {
