@@ -4,7 +4,7 @@
 # and for development:
 #   make eval   the checks that need the evaluation data beside the repository (EVAL_DATA)
 #   make fuzz   fuzzes every Fuzz target for FUZZTIME each
-.PHONY: demo test lint redis-server build bench fuzz fmt model eval floors
+.PHONY: demo playground test lint redis-server chromium build image bench fuzz fmt model eval floors
 
 # The evaluation data (labelled sets, scorer, training data) is not part of the repository.
 EVAL_DATA ?= $(abspath ../shared)
@@ -15,6 +15,7 @@ demo:
 
 test: redis-server lint
 	go test -race -count=1 ./...
+	cd deploy && go test -count=1 ./...
 
 # go.mod must be tidy, the code vetted (make eval's files too), formatted and staticcheck-clean.
 lint:
@@ -24,6 +25,8 @@ lint:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	go run $(STATICCHECK) ./...
+	cd deploy && go vet ./...
+	@cd deploy && go mod tidy -diff || { echo "deploy/go.mod or deploy/go.sum is not tidy: cd deploy && go mod tidy"; exit 1; }
 
 # The tests start their own redis-server on a free port; install it when it is missing.
 redis-server:
@@ -33,10 +36,18 @@ redis-server:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null || { \
 	    echo "could not install redis-server: install it yourself (macOS: brew install redis) or set REDIS_URL"; exit 1; }; }
 
-# -buildvcs=auto stamps the commit into the binary (deescalate version) when built from a git
-# checkout, whatever GOFLAGS says.
+# The build command of make build and of the Dockerfile's build stage (deploy/deploy_test.go
+# holds them together). -buildvcs=auto stamps the commit into the binary (deescalate version)
+# when built from a git checkout, whatever GOFLAGS says.
+GOBUILD = go build -trimpath -buildvcs=auto
 build:
-	CGO_ENABLED=0 go build -trimpath -buildvcs=auto -o bin/deescalate ./cmd/deescalate
+	CGO_ENABLED=0 $(GOBUILD) -o bin/deescalate ./cmd/deescalate
+
+# The container image, from the Dockerfile (a static binary on distroless, running as non-root).
+IMAGE ?= deescalate:latest
+image:
+	@command -v docker >/dev/null 2>&1 || { echo "make image needs Docker (or Podman as docker)"; exit 1; }
+	docker build -t $(IMAGE) -f Dockerfile .
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
