@@ -1,6 +1,10 @@
 # The two commands of the README:
 #   make demo   plays the built-in demo (no Slack workspace, no Redis needed)
 #   make test   vets, lints and runs every test with the race detector against a real redis-server
+#               (and the playground's in headless Chromium)
+# and to try it or ship it:
+#   make playground   the bot, a fake Slack and Redis behind a web page on 127.0.0.1:8090
+#   make image        the container image, from the Dockerfile
 # and for development:
 #   make eval   the checks that need the evaluation data beside the repository (EVAL_DATA)
 #   make fuzz   fuzzes every Fuzz target for FUZZTIME each
@@ -13,7 +17,10 @@ STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 demo:
 	go run ./cmd/deescalate demo
 
-test: redis-server lint
+playground:
+	go run ./cmd/deescalate playground
+
+test: redis-server chromium lint
 	go test -race -count=1 ./...
 	cd deploy && go test -count=1 ./...
 
@@ -35,6 +42,14 @@ redis-server:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null || { \
 	    echo "could not install redis-server: install it yourself (macOS: brew install redis) or set REDIS_URL"; exit 1; }; }
+
+# The playground's browser test drives headless Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || { \
+	  echo "chromium is missing: installing it (Debian/Ubuntu)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null || { \
+	    echo "could not install chromium: install Chromium or Google Chrome yourself (macOS: brew install --cask chromium)"; exit 1; }; }
 
 # The build command of make build and of the Dockerfile's build stage (deploy/deploy_test.go
 # holds them together). -buildvcs=auto stamps the commit into the binary (deescalate version)

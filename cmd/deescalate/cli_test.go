@@ -9,7 +9,7 @@ import (
 )
 
 // commands are every subcommand; each answers -h and --help with its own usage.
-var commands = []string{"run", "demo", "analyze", "draft", "check", "replay", "simulate", "version"}
+var commands = []string{"run", "demo", "playground", "analyze", "draft", "check", "replay", "simulate", "version"}
 
 func TestEveryCommandAnswersHelp(t *testing.T) {
 	clearConfig(t)

@@ -1,6 +1,6 @@
 // Command deescalate is the Deescalate Slack app: it runs the bot (wire.go builds it from the
 // configuration), and offline it analyzes messages, drafts replies, checks saved replies and
-// playbooks, replays a Slack export, and plays scenarios (simulate, demo).
+// playbooks, replays a Slack export, plays scenarios (simulate, demo) and serves the playground.
 package main
 
 import (
@@ -26,6 +26,8 @@ const usage = `Usage: deescalate [command] [arguments]
 Commands:
   run                 run the bot (the default): needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN
   demo                the product tour: a built-in conversation against a fake Slack, no workspace needed
+  playground [--port PORT]
+                      try it in the browser: the bot, a fake Slack and Redis behind a page on 127.0.0.1
   analyze             read messages as JSON lines on stdin, write their analysis as JSON lines
   draft [flags]       read a customer message on stdin, print a calm reply to it
   check [flags] PATH...
@@ -178,6 +180,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runDemo(ctx, stdout, stderr)
 	case "simulate":
 		return runSimulate(ctx, args, stdout, stderr)
+	case "playground":
+		return runPlayground(ctx, args, stdout, stderr)
 	case "analyze":
 		f := newFlags("analyze", "analyze < messages.jsonl > analysis.jsonl",
 			"Reads one JSON object a line on stdin (id, text, role, now, tz, reply_to) and writes one\n"+
