@@ -2,7 +2,7 @@
 // Block Kit included, and sends what they do. No framework, no build step.
 "use strict";
 
-let me = localStorage.getItem("deescalate-me") || "UCHRIS";
+let me = new URLSearchParams(location.search).get("as") || localStorage.getItem("deescalate-me") || "UCHRIS";
 let view = null; // the last state from the server
 let panel = "dms";
 let busy = false;
@@ -230,7 +230,7 @@ function render() {
   $("#now").textContent = view.clock;
   const people = $("#people");
   people.replaceChildren(...view.people.map((p) => el("button", { class: p.id === me ? "me" : "", "data-person": p.id, title: p.role,
-    onclick: () => { me = p.id; localStorage.setItem("deescalate-me", me); load(); } }, `${p.name} (${p.id === "UCHRIS" ? "customer" : "agent"})`)));
+    onclick: () => { me = p.id; localStorage.setItem("deescalate-me", me); load(); } }, `${p.name} (${p.id === "UCHRIS" ? "customer" : p.id === "ULEE" ? "agent, lead" : "agent"})`)));
   document.body.dataset.me = me;
   const problem = $("#problem");
   problem.hidden = !view.problem;
