@@ -145,6 +145,12 @@ func (p *Playground) Handler() http.Handler {
 		writeJSON(w, p.state(as, ""))
 	})
 	mux.HandleFunc("POST /api/act", func(w http.ResponseWriter, r *http.Request) {
+		// Only the page's own script: a form on another site cannot send JSON without a
+		// preflight, which this server does not answer.
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			http.Error(w, "send JSON", http.StatusUnsupportedMediaType)
+			return
+		}
 		var a action
 		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
 		dec.DisallowUnknownFields()

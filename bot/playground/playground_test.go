@@ -320,4 +320,16 @@ func TestPlaygroundServesThePage(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("an action by nobody: %s, want 400", resp.Status)
 	}
+	// A form posted from another site is not JSON, and is refused.
+	resp, err = http.Post(srv.URL+"/api/act", "text/plain", strings.NewReader(`{"as":"UCHRIS","do":"post","text":"hi"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("a text/plain action: %s, want 415", resp.Status)
+	}
+	if p := look(t, srv, "UCHRIS"); len(p.Messages) != 0 {
+		t.Errorf("refused actions posted %d messages", len(p.Messages))
+	}
 }
