@@ -15,6 +15,7 @@ import (
 type metrics struct {
 	reg      *prometheus.Registry
 	counters map[string]*prometheus.CounterVec
+	labels   map[string][]string // each counter's label names, in order
 	latency  prometheus.Histogram
 	// gauges are read when /metrics is scraped; New fills them in before the bot serves.
 	gauges map[string]func() float64
@@ -52,13 +53,14 @@ var gaugeHelp = map[string]string{
 }
 
 func newMetrics() *metrics {
-	m := &metrics{reg: prometheus.NewRegistry(), counters: map[string]*prometheus.CounterVec{}, gauges: map[string]func() float64{}}
+	m := &metrics{reg: prometheus.NewRegistry(), counters: map[string]*prometheus.CounterVec{}, labels: map[string][]string{},
+		gauges: map[string]func() float64{}}
 	for _, d := range counterDefs {
 		v := prometheus.NewCounterVec(prometheus.CounterOpts{Name: d.name, Help: d.help}, d.labels)
 		for _, values := range d.known {
 			v.WithLabelValues(values...)
 		}
-		m.counters[d.name] = v
+		m.counters[d.name], m.labels[d.name] = v, d.labels
 		m.reg.MustRegister(v)
 	}
 	m.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -80,13 +82,24 @@ func (m *metrics) add(name string, labels ...string) {
 	if !ok {
 		return
 	}
-	set := prometheus.Labels{}
-	for i := 0; i+1 < len(labels); i += 2 {
-		set[labels[i]] = labels[i+1]
-	}
-	c, err := v.GetMetricWith(set)
-	if err != nil {
+	names := m.labels[name]
+	if len(labels) != 2*len(names) {
 		return // a label set that does not fit the definition: a bug the metrics test catches
+	}
+	values := make([]string, len(names))
+	for i, l := range names {
+		j := 0
+		for j < len(labels) && labels[j] != l {
+			j += 2
+		}
+		if j >= len(labels) {
+			return
+		}
+		values[i] = labels[j+1]
+	}
+	c, err := v.GetMetricWithLabelValues(values...)
+	if err != nil {
+		return
 	}
 	c.Inc()
 }
