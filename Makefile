@@ -1,10 +1,14 @@
 # The two commands of the README:
 #   make demo   plays the built-in demo (no Slack workspace, no Redis needed)
 #   make test   vets, lints and runs every test with the race detector against a real redis-server
+#               (and the playground's in headless Chromium)
+# and to try it or ship it:
+#   make playground   the bot, a fake Slack and Redis behind a web page on 127.0.0.1:8090
+#   make image        the container image, from the Dockerfile
 # and for development:
 #   make eval   the checks that need the evaluation data beside the repository (EVAL_DATA)
 #   make fuzz   fuzzes every Fuzz target for FUZZTIME each
-.PHONY: demo test lint redis-server build bench fuzz fmt model eval floors
+.PHONY: demo playground test lint redis-server chromium build image bench fuzz fmt model eval floors
 
 # The evaluation data (labelled sets, scorer, training data) is not part of the repository.
 EVAL_DATA ?= $(abspath ../shared)
@@ -13,8 +17,12 @@ STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 demo:
 	go run ./cmd/deescalate demo
 
-test: redis-server lint
+playground:
+	go run ./cmd/deescalate playground
+
+test: redis-server chromium lint
 	go test -race -count=1 ./...
+	cd deploy && go test -count=1 ./...
 
 # go.mod must be tidy, the code vetted (make eval's files too), formatted and staticcheck-clean.
 lint:
@@ -24,6 +32,8 @@ lint:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	go run $(STATICCHECK) ./...
+	cd deploy && go vet ./...
+	@cd deploy && go mod tidy -diff || { echo "deploy/go.mod or deploy/go.sum is not tidy: cd deploy && go mod tidy"; exit 1; }
 
 # The tests start their own redis-server on a free port; install it when it is missing.
 redis-server:
@@ -33,10 +43,26 @@ redis-server:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null || { \
 	    echo "could not install redis-server: install it yourself (macOS: brew install redis) or set REDIS_URL"; exit 1; }; }
 
-# -buildvcs=auto stamps the commit into the binary (deescalate version) when built from a git
-# checkout, whatever GOFLAGS says.
+# The playground's browser test drives headless Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 || { \
+	  echo "chromium is missing: installing it (Debian/Ubuntu)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null || { \
+	    echo "could not install chromium: install Chromium or Google Chrome yourself (macOS: brew install --cask chromium)"; exit 1; }; }
+
+# The build command of make build and of the Dockerfile's build stage (deploy/deploy_test.go
+# holds them together). -buildvcs=auto stamps the commit into the binary (deescalate version)
+# when built from a git checkout, whatever GOFLAGS says.
+GOBUILD = go build -trimpath -buildvcs=auto
 build:
-	CGO_ENABLED=0 go build -trimpath -buildvcs=auto -o bin/deescalate ./cmd/deescalate
+	CGO_ENABLED=0 $(GOBUILD) -o bin/deescalate ./cmd/deescalate
+
+# The container image, from the Dockerfile (a static binary on distroless, running as non-root).
+IMAGE ?= deescalate:latest
+image:
+	@command -v docker >/dev/null 2>&1 || { echo "make image needs Docker (or Podman as docker)"; exit 1; }
+	docker build -t $(IMAGE) -f Dockerfile .
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...

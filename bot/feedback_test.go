@@ -53,7 +53,7 @@ func TestNotHelpfulHoldsARuleToOnceADay(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.bots[0].Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
-	for _, want := range []string{`deescalate_feedback_total{rule="pause",kind="unhelpful"} 3`, `deescalate_nudges_held_total{reason="unhelpful"} 1`,
+	for _, want := range []string{`deescalate_feedback_total{kind="unhelpful",rule="pause"} 3`, `deescalate_nudges_held_total{reason="unhelpful"} 1`,
 		`deescalate_nudges_total{rule="pause"} 3`, "deescalate_event_to_nudge_seconds_bucket", "# TYPE deescalate_events_in_flight gauge"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s:\n%s", want, body)

@@ -25,6 +25,6 @@ func (b *Bot) Handler() http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.HandleFunc("GET /metrics", b.metrics.handler)
+	mux.Handle("GET /metrics", b.metrics.handler())
 	return mux
 }

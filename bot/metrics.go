@@ -1,41 +1,76 @@
 package bot
 
 import (
-	"fmt"
-	"io"
-	"math"
 	"net/http"
-	"sort"
-	"strings"
-	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics are the bot's counters, served at /metrics in Prometheus' text format. They are
-// few and fixed, so a small registry here does the job without a client library.
+// metrics are the bot's own figures, served at /metrics through client_golang, with the Go
+// runtime's and the process's standard collectors beside them. Each bot has a registry of its
+// own, so several replicas in one process (the tests, simulate) never share a counter.
 type metrics struct {
-	mu       sync.Mutex
-	counters map[string]map[string]float64 // name -> label set -> value
-	latency  histogram
-	gauges   map[string]func() float64
+	reg      *prometheus.Registry
+	counters map[string]*prometheus.CounterVec
+	labels   map[string][]string // each counter's label names, in order
+	latency  prometheus.Histogram
+	// gauges are read when /metrics is scraped; New fills them in before the bot serves.
+	gauges map[string]func() float64
 }
 
-var metricHelp = map[string]string{
-	"deescalate_envelopes_total":    "Socket Mode envelopes received, by type.",
-	"deescalate_nudges_total":       "Nudges delivered to agents, by rule.",
-	"deescalate_nudges_held_total":  "Nudges not sent because of the agent's settings, feedback or hourly budget, by reason.",
-	"deescalate_feedback_total":     "Feedback on nudges, by rule and kind (helpful, unhelpful, mute, snooze).",
-	"deescalate_promises_total":     "Promises settled, by outcome (on_time, late, missed).",
-	"deescalate_notices_total":      "Reminder, overdue, lead and digest DMs sent, by kind.",
-	"deescalate_drafts_total":       "Reply drafts shown, by entry point and source.",
-	"deescalate_redis_errors_total": "Operations that failed because Redis did not answer.",
-	"deescalate_slack_errors_total": "Slack Web API calls that failed, by method.",
-	"deescalate_shed_total":         "Events API envelopes left unacknowledged for Slack to redeliver because the bot was at MaxInFlight.",
+// counterDef is one of the bot's counters: its name, help and label names.
+type counterDef struct {
+	name, help string
+	labels     []string
+	// known are label values to show at zero before anything happens, so a rate() over a
+	// fresh replica has a series to start from.
+	known [][]string
+}
+
+var counterDefs = []counterDef{
+	{"deescalate_envelopes_total", "Socket Mode envelopes received, by type.", []string{"type"}, nil},
+	{"deescalate_nudges_total", "Nudges delivered to agents, by rule.", []string{"rule"}, nil},
+	{"deescalate_nudges_held_total", "Nudges not sent because of the agent's settings, feedback or hourly budget, by reason.",
+		[]string{"reason"}, [][]string{{"silenced"}, {"unhelpful"}, {"budget"}}},
+	{"deescalate_feedback_total", "Feedback on nudges, by rule and kind (helpful, unhelpful, mute, snooze).", []string{"rule", "kind"}, nil},
+	{"deescalate_promises_total", "Promises settled, by outcome (on_time, late, missed).",
+		[]string{"outcome"}, [][]string{{"on_time"}, {"late"}, {"missed"}}},
+	{"deescalate_notices_total", "Reminder, overdue, lead and digest DMs sent, by kind.",
+		[]string{"kind"}, [][]string{{"reminder"}, {"overdue"}, {"lead"}, {"digest"}}},
+	{"deescalate_drafts_total", "Reply drafts shown, by entry point and source.", []string{"entry", "source"}, nil},
+	{"deescalate_redis_errors_total", "Operations that failed because Redis did not answer.", nil, [][]string{{}}},
+	{"deescalate_slack_errors_total", "Slack Web API calls that failed, by method.", []string{"method"}, nil},
+	{"deescalate_shed_total", "Events API envelopes left unacknowledged for Slack to redeliver because the bot was at MaxInFlight.", nil, [][]string{{}}},
+}
+
+// gaugeHelp describes the gauges Bot fills in.
+var gaugeHelp = map[string]string{
+	"deescalate_events_in_flight": "Events being handled now (the queue depth).",
+	"deescalate_socket_connected": "1 while the Socket Mode connection is up, else 0.",
 }
 
 func newMetrics() *metrics {
-	return &metrics{counters: map[string]map[string]float64{}, gauges: map[string]func() float64{},
-		latency: histogram{bounds: []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5}}}
+	m := &metrics{reg: prometheus.NewRegistry(), counters: map[string]*prometheus.CounterVec{}, labels: map[string][]string{},
+		gauges: map[string]func() float64{}}
+	for _, d := range counterDefs {
+		v := prometheus.NewCounterVec(prometheus.CounterOpts{Name: d.name, Help: d.help}, d.labels)
+		for _, values := range d.known {
+			v.WithLabelValues(values...)
+		}
+		m.counters[d.name], m.labels[d.name] = v, d.labels
+		m.reg.MustRegister(v)
+	}
+	m.latency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "deescalate_event_to_nudge_seconds",
+		Help:    "Time from an event reaching the bot to its nudge being accepted by Slack.",
+		Buckets: []float64{.001, .0025, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5},
+	})
+	m.reg.MustRegister(m.latency, gaugeCollector{m}, collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
 }
 
 // add increments a counter; labels alternate name and value.
@@ -43,19 +78,30 @@ func (m *metrics) add(name string, labels ...string) {
 	if m == nil {
 		return
 	}
-	var b strings.Builder
-	for i := 0; i+1 < len(labels); i += 2 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
+	v, ok := m.counters[name]
+	if !ok {
+		return
+	}
+	names := m.labels[name]
+	if len(labels) != 2*len(names) {
+		return // a label set that does not fit the definition: a bug the metrics test catches
+	}
+	values := make([]string, len(names))
+	for i, l := range names {
+		j := 0
+		for j < len(labels) && labels[j] != l {
+			j += 2
 		}
-		fmt.Fprintf(&b, "%s=%q", labels[i], labels[i+1])
+		if j >= len(labels) {
+			return
+		}
+		values[i] = labels[j+1]
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.counters[name] == nil {
-		m.counters[name] = map[string]float64{}
+	c, err := v.GetMetricWithLabelValues(values...)
+	if err != nil {
+		return
 	}
-	m.counters[name][b.String()]++
+	c.Inc()
 }
 
 func (m *metrics) feedback(rule, kind string) {
@@ -69,81 +115,26 @@ func (m *metrics) observe(d time.Duration) {
 	if m == nil {
 		return
 	}
-	m.mu.Lock()
-	m.latency.observe(d.Seconds())
-	m.mu.Unlock()
+	m.latency.Observe(d.Seconds())
 }
 
-// histogram is a Prometheus histogram of seconds.
-type histogram struct {
-	bounds []float64
-	counts []uint64
-	sum    float64
-	n      uint64
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-func (h *histogram) observe(v float64) {
-	if h.counts == nil {
-		h.counts = make([]uint64, len(h.bounds))
-	}
-	for i, b := range h.bounds {
-		if v <= b {
-			h.counts[i]++
-		}
-	}
-	h.sum += v
-	h.n++
-}
+// gaugeCollector reports the gauges Bot filled in, read at scrape time.
+type gaugeCollector struct{ m *metrics }
 
-// write prints every metric in the text exposition format.
-func (m *metrics) write(w io.Writer) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	names := make([]string, 0, len(metricHelp))
-	for n := range metricHelp {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", name, metricHelp[name], name)
-		sets := make([]string, 0, len(m.counters[name]))
-		for l := range m.counters[name] {
-			sets = append(sets, l)
-		}
-		sort.Strings(sets)
-		for _, l := range sets {
-			if l == "" {
-				fmt.Fprintf(w, "%s %g\n", name, m.counters[name][l])
-			} else {
-				fmt.Fprintf(w, "%s{%s} %g\n", name, l, m.counters[name][l])
-			}
-		}
-	}
-	const hn = "deescalate_event_to_nudge_seconds"
-	fmt.Fprintf(w, "# HELP %s Time from an event reaching the bot to its nudge being accepted by Slack.\n# TYPE %s histogram\n", hn, hn)
-	for i, b := range m.latency.bounds {
-		c := uint64(0)
-		if m.latency.counts != nil {
-			c = m.latency.counts[i]
-		}
-		fmt.Fprintf(w, "%s_bucket{le=\"%g\"} %d\n", hn, b, c)
-	}
-	fmt.Fprintf(w, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %g\n%s_count %d\n", hn, m.latency.n, hn, m.latency.sum, hn, m.latency.n)
-	gauges := make([]string, 0, len(m.gauges))
-	for g := range m.gauges {
-		gauges = append(gauges, g)
-	}
-	sort.Strings(gauges)
-	for _, g := range gauges {
-		v := m.gauges[g]()
-		if math.IsNaN(v) {
-			continue
-		}
-		fmt.Fprintf(w, "# TYPE %s gauge\n%s %g\n", g, g, v)
+func (g gaugeCollector) Describe(ch chan<- *prometheus.Desc) {
+	for name, help := range gaugeHelp {
+		ch <- prometheus.NewDesc(name, help, nil, nil)
 	}
 }
 
-func (m *metrics) handler(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	m.write(w)
+func (g gaugeCollector) Collect(ch chan<- prometheus.Metric) {
+	for name, help := range gaugeHelp {
+		if f := g.m.gauges[name]; f != nil {
+			ch <- prometheus.MustNewConstMetric(prometheus.NewDesc(name, help, nil, nil), prometheus.GaugeValue, f())
+		}
+	}
 }

@@ -201,33 +201,46 @@ type world struct {
 // maxFirings bounds the timer rounds between two events, against a schedule that never empties.
 const maxFirings = 100000
 
-// runSchedule moves the clock through every timer due up to until, each at its own time,
-// and has every replica run the schedule there (they compete for each timer, as in
-// production), reporting the calls it caused.
-func (w *world) runSchedule(ctx context.Context, until time.Time) error {
+// dueStore is what running the schedule needs from the store.
+type dueStore interface {
+	NextDue(ctx context.Context) (time.Time, bool, error)
+}
+
+// RunSchedule moves the clock through every timer due up to until, each at its own time, and
+// has every bot run the schedule there (they compete for each timer, as replicas do in
+// production); after each round it calls fired (which may be nil). It leaves the clock at the
+// last timer it ran, never past until.
+func RunSchedule(ctx context.Context, st dueStore, clock *Clock, bots []*bot.Bot, until time.Time, fired func()) error {
 	for range maxFirings {
-		next, ok, err := w.store.NextDue(ctx)
+		next, ok, err := st.NextDue(ctx)
 		if err != nil {
 			return err
 		}
 		if !ok || next.After(until) {
 			return nil
 		}
-		if next.After(w.clock.Now()) {
-			w.clock.Set(next)
+		if next.After(clock.Now()) {
+			clock.Set(next)
 		}
 		var wg sync.WaitGroup
-		errs := make([]error, len(w.bots))
-		for i, b := range w.bots {
+		errs := make([]error, len(bots))
+		for i, b := range bots {
 			wg.Go(func() { _, errs[i] = b.RunDue(ctx) })
 		}
 		wg.Wait()
 		if err := errors.Join(errs...); err != nil {
 			return err
 		}
-		w.report()
+		if fired != nil {
+			fired()
+		}
 	}
 	return errors.New("the schedule kept firing: more than 100000 rounds between two events")
+}
+
+// runSchedule runs the timers due up to until, reporting the calls they caused.
+func (w *world) runSchedule(ctx context.Context, until time.Time) error {
+	return RunSchedule(ctx, w.store, w.clock, w.bots, until, w.report)
 }
 
 func (w *world) populate() {

@@ -9,7 +9,7 @@ import (
 )
 
 // commands are every subcommand; each answers -h and --help with its own usage.
-var commands = []string{"run", "demo", "analyze", "draft", "check", "replay", "simulate", "version"}
+var commands = []string{"run", "demo", "playground", "analyze", "draft", "check", "replay", "simulate", "version"}
 
 func TestEveryCommandAnswersHelp(t *testing.T) {
 	clearConfig(t)
@@ -33,9 +33,10 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 // TestHelpListsFlags: a command's help shows its own flags, not another's.
 func TestHelpListsFlags(t *testing.T) {
 	for cmd, flags := range map[string][]string{
-		"draft":  {"-tone", "-customer-tz", "-now"},
-		"check":  {"-format", "-playbook", "-upset"},
-		"replay": {"-agents", "-team-tz"},
+		"draft":      {"-tone", "-customer-tz", "-now"},
+		"check":      {"-format", "-playbook", "-upset"},
+		"replay":     {"-agents", "-customers", "-team-tz"},
+		"playground": {"-port"},
 	} {
 		stdout, _, _ := runCLI(t, cmd, "--help")
 		for _, f := range flags {

@@ -32,8 +32,9 @@ type exportUser struct {
 }
 
 type exportChannel struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Members []string `json:"members"`
 }
 
 type exportMessage struct {
@@ -44,6 +45,7 @@ type exportMessage struct {
 	Text     string `json:"text"`
 	TS       string `json:"ts"`
 	ThreadTS string `json:"thread_ts"`
+	Team     string `json:"team"` // the author's team: another organisation's in Slack Connect
 
 	channel string
 	at      time.Time

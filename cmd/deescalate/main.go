@@ -1,6 +1,6 @@
 // Command deescalate is the Deescalate Slack app: it runs the bot (wire.go builds it from the
 // configuration), and offline it analyzes messages, drafts replies, checks saved replies and
-// playbooks, replays a Slack export, and plays scenarios (simulate, demo).
+// playbooks, replays a Slack export, plays scenarios (simulate, demo) and serves the playground.
 package main
 
 import (
@@ -25,7 +25,9 @@ const usage = `Usage: deescalate [command] [arguments]
 
 Commands:
   run                 run the bot (the default): needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN
-  demo                play a built-in conversation against a fake Slack, no workspace needed
+  demo                the product tour: a built-in conversation against a fake Slack, no workspace needed
+  playground [--port PORT]
+                      try it in the browser: the bot, a fake Slack and Redis behind a page on 127.0.0.1
   analyze             read messages as JSON lines on stdin, write their analysis as JSON lines
   draft [flags]       read a customer message on stdin, print a calm reply to it
   check [flags] PATH...
@@ -169,14 +171,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return runBot(ctx, stderr)
 	case "demo":
-		f := newFlags("demo", "demo", "Plays a short conversation in a support channel against a fake Slack and an embedded Redis, and\n"+
-			"shows under each message what Deescalate showed privately, and to whom. Needs no workspace.")
+		f := newFlags("demo", "demo", "The product tour: plays one conversation in a support channel against the real bot, a fake Slack\n"+
+			"and an embedded Redis on a simulated clock, and shows under each message what Deescalate showed,\n"+
+			"and to whom: nudges, a draft, a reminder, the weekly digest, App Home. Needs no workspace.")
 		if err := f.noArgs(args, stdout, "takes no arguments"); err != nil {
 			return err
 		}
 		return runDemo(ctx, stdout, stderr)
 	case "simulate":
 		return runSimulate(ctx, args, stdout, stderr)
+	case "playground":
+		return runPlayground(ctx, args, stdout, stderr)
 	case "analyze":
 		f := newFlags("analyze", "analyze < messages.jsonl > analysis.jsonl",
 			"Reads one JSON object a line on stdin (id, text, role, now, tz, reply_to) and writes one\n"+

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"container/heap"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +58,36 @@ type replayWeek struct {
 	OnTime   int            `json:"promises_on_time"`
 	Late     int            `json:"promises_late"`
 	Missed   int            `json:"promises_missed"`
+	// Digests are what each subscriber would have read about the week: a lead first (the
+	// team's figures and every kudos), then each agent with figures of their own.
+	Digests []replayDigest `json:"digests"`
+
+	themes map[string]*themeWeek
+	kudos  []coach.Kudos
+	team   figures
+	agents map[string]*figures
+}
+
+// replayDigest is one subscriber's digest of a week, as lines of text.
+type replayDigest struct {
+	Reader string   `json:"reader"`
+	Lines  []string `json:"lines"`
+}
+
+// themeWeek is one complaint theme's week.
+type themeWeek struct {
+	id       string
+	count    int
+	threads  map[string]bool
+	examples []coach.Quote // the latest first
+}
+
+// figures are an agent's (or the team's) coaching week.
+type figures struct {
+	nudges               map[string]int
+	onTime, late, missed int
+	firstReplies, kudos  int
+	waited               time.Duration
 }
 
 type replayReport struct {
@@ -64,6 +96,7 @@ type replayReport struct {
 	To       time.Time       `json:"to"`
 	Messages int             `json:"messages"`
 	Skipped  []string        `json:"skipped,omitempty"`
+	People   []replayPerson  `json:"people"`
 	Nudges   []replayNudge   `json:"nudges"`
 	Promises []replayPromise `json:"promises"`
 	Waits    []replayWait    `json:"waits"`
@@ -93,7 +126,8 @@ func (h *timerHeap) Pop() any {
 type replayer struct {
 	c        *coach.Coach
 	ex       *export
-	agents   map[string]bool
+	cast     *cast
+	names    namer
 	team     *time.Location
 	threads  map[string]coach.Thread
 	texts    map[string]string // message key -> text, to show what triggered a nudge
@@ -105,21 +139,24 @@ type replayer struct {
 
 func (r *replayer) week(w coach.Week) *replayWeek {
 	if r.weeks[w] == nil {
-		r.weeks[w] = &replayWeek{Week: w, Themes: map[string]int{}, Nudges: map[string]int{}}
+		r.weeks[w] = &replayWeek{Week: w, Themes: map[string]int{}, Nudges: map[string]int{},
+			themes: map[string]*themeWeek{}, team: figures{nudges: map[string]int{}}, agents: map[string]*figures{}}
 	}
 	return r.weeks[w]
 }
 
+// agent returns an agent's figures of the week.
+func (w *replayWeek) agent(id string) *figures {
+	if w.agents[id] == nil {
+		w.agents[id] = &figures{nudges: map[string]int{}}
+	}
+	return w.agents[id]
+}
+
 // role is a user's part in the conversations; bots take none.
 func (r *replayer) role(id string) (coach.Role, bool) {
-	u, ok := r.ex.users[id]
-	switch {
-	case ok && u.IsBot:
-		return "", false
-	case r.agents[id]:
-		return coach.RoleAgent, true
-	}
-	return coach.RoleCustomer, true
+	role, ok := r.cast.roles[id]
+	return role, ok
 }
 
 func (r *replayer) zone(id string) *time.Location {
@@ -129,18 +166,7 @@ func (r *replayer) zone(id string) *time.Location {
 	return time.UTC
 }
 
-func (r *replayer) name(id string) string {
-	u, ok := r.ex.users[id]
-	switch {
-	case !ok:
-		return id
-	case u.Profile.DisplayName != "":
-		return u.Profile.DisplayName
-	case u.Name != "":
-		return u.Name
-	}
-	return id
-}
+func (r *replayer) name(id string) string { return displayName(r.ex, id) }
 
 func (r *replayer) channelName(id string) string {
 	for _, c := range r.ex.channels {
@@ -149,6 +175,24 @@ func (r *replayer) channelName(id string) string {
 		}
 	}
 	return id
+}
+
+// newReplayer prepares the replay of an export with its cast.
+func newReplayer(c *coach.Coach, ex *export, cs *cast, team *time.Location) *replayer {
+	r := &replayer{c: c, ex: ex, cast: cs, team: team, threads: map[string]coach.Thread{},
+		texts: map[string]string{}, weeks: map[coach.Week]*replayWeek{}, promises: map[string]int{}}
+	channels := map[string]string{}
+	for _, ch := range ex.channels {
+		channels[ch.ID] = ch.Name
+	}
+	r.names = namer{user: func(id string) string {
+		if _, ok := ex.users[id]; ok {
+			return displayName(ex, id)
+		}
+		return ""
+	}, channel: func(id string) string { return channels[id] }}
+	r.report.People = cs.people
+	return r
 }
 
 // fireUntil fires every timer due by t.
@@ -164,11 +208,7 @@ func (r *replayer) fireUntil(t time.Time) {
 			if n.Kind == coach.NoticeWait && n.Wait != nil {
 				r.report.Waits = append(r.report.Waits, replayWait{Channel: r.channelName(th.Channel), Customer: r.name(th.Customer),
 					Since: n.Wait.Since, Message: r.texts[th.Channel+"/"+n.Wait.TS]})
-				to := n.To
-				if to == "" {
-					to = "(on duty)"
-				}
-				r.nudge(p.at, th.Channel, r.name(to), "preemptive-ack", "", r.texts[th.Channel+"/"+n.Wait.TS])
+				r.nudge(p.at, th.Channel, n.To, "(on duty)", "preemptive-ack", "", r.texts[th.Channel+"/"+n.Wait.TS])
 			}
 		}
 		r.apply(p.thread, th, next, nil, p.at)
@@ -183,13 +223,13 @@ func (r *replayer) apply(key string, before, after coach.Thread, ev *coach.Event
 		heap.Push(&r.timers, pending{at: tm.At, thread: key, timer: tm})
 	}
 	r.threads[key] = after
-	r.count(coach.TallyOf(before, after, ev, at, r.team, func(id string) bool { return r.agents[id] }))
+	r.count(coach.TallyOf(before, after, ev, at, r.team, r.cast.isAgent))
 	if p := after.Promise; p != nil {
 		id := key + "|" + strconv.Itoa(p.Version)
 		i, ok := r.promises[id]
 		if !ok {
 			r.report.Promises = append(r.report.Promises, replayPromise{Channel: r.channelName(after.Channel), Agent: r.name(p.Agent),
-				Made: p.Made, Due: p.Due, Text: p.Text})
+				Made: p.Made, Due: p.Due, Text: r.names.plain(p.Text)})
 			i = len(r.report.Promises) - 1
 			r.promises[id] = i
 		}
@@ -215,26 +255,62 @@ func (r *replayer) count(t coach.Tally) {
 		if t.Upset {
 			w.Upset++
 		}
-		for _, th := range t.Themes {
-			w.Themes[th]++
+		for _, id := range t.Themes {
+			w.Themes[id]++
+			th := w.themes[id]
+			if th == nil {
+				th = &themeWeek{id: id, threads: map[string]bool{}}
+				w.themes[id] = th
+			}
+			th.count++
+			th.threads[t.Channel+"/"+t.Thread] = true
+			if t.Example != nil {
+				th.examples = append([]coach.Quote{*t.Example}, th.examples...)
+			}
 		}
 		if t.Kudos != nil {
 			w.Kudos++
+			w.kudos = append(w.kudos, *t.Kudos)
+			w.team.kudos++
+			if t.Kudos.Agent != "" {
+				w.agent(t.Kudos.Agent).kudos++
+			}
 		}
 	}
-	switch t.Outcome {
-	case coach.OnTime:
-		w.OnTime++
-	case coach.Late:
-		w.Late++
-	case coach.Missed:
-		w.Missed++
+	if t.Outcome != "" {
+		for _, f := range []*figures{&w.team, w.agent(t.Promise)} {
+			switch t.Outcome {
+			case coach.OnTime:
+				f.onTime++
+			case coach.Late:
+				f.late++
+			case coach.Missed:
+				f.missed++
+			}
+		}
+		w.OnTime, w.Late, w.Missed = w.team.onTime, w.team.late, w.team.missed
+	}
+	if t.FirstReply != "" {
+		for _, f := range []*figures{&w.team, w.agent(t.FirstReply)} {
+			f.firstReplies++
+			f.waited += t.Waited
+		}
 	}
 }
 
-func (r *replayer) nudge(at time.Time, channel, agent, rule, cue, msg string) {
+// nudge records a nudge to an agent (to, or, when to is empty, to whoever label says).
+func (r *replayer) nudge(at time.Time, channel, to, label, rule, cue, msg string) {
+	agent := label
+	if to != "" {
+		agent = r.name(to)
+	}
 	r.report.Nudges = append(r.report.Nudges, replayNudge{At: at, Channel: r.channelName(channel), Agent: agent, Rule: rule, Cue: cue, Message: msg})
-	r.week(coach.WeekOf(at, r.team)).Nudges[rule]++
+	w := r.week(coach.WeekOf(at, r.team))
+	w.Nudges[rule]++
+	w.team.nudges[rule]++
+	if to != "" {
+		w.agent(to).nudges[rule]++
+	}
 }
 
 // run replays every message.
@@ -244,7 +320,7 @@ func (r *replayer) run(progress func(done, total int)) {
 		if progress != nil && (i%500 == 0 || i == total-1) {
 			progress(i+1, total)
 		}
-		if m.Type != "message" && m.Type != "" || m.Subtype != "" && m.Subtype != "thread_broadcast" || m.User == "" || m.BotID != "" {
+		if !m.coached() {
 			continue
 		}
 		r.fireUntil(m.at)
@@ -258,7 +334,7 @@ func (r *replayer) run(progress func(done, total int)) {
 			thread = m.TS
 		}
 		key := m.channel + "/" + thread
-		r.texts[m.channel+"/"+m.TS] = oneLineText(m.Text, 200)
+		r.texts[m.channel+"/"+m.TS] = oneLineText(r.names.plain(m.Text), 200)
 		th, ok := r.threads[key]
 		if !ok {
 			th = coach.Thread{Channel: m.channel, TS: thread}
@@ -266,13 +342,13 @@ func (r *replayer) run(progress func(done, total int)) {
 		ev := coach.Event{Kind: coach.Posted, TS: m.TS, User: m.User, Role: role, Text: m.Text, At: m.at, Zone: r.zone(m.User)}
 		next, nudges := r.c.Observe(th, ev)
 		for _, n := range nudges {
-			r.nudge(m.at, m.channel, r.name(n.To), n.Rule, n.Cue, r.texts[m.channel+"/"+m.TS])
+			r.nudge(m.at, m.channel, n.To, "", n.Rule, n.Cue, r.texts[m.channel+"/"+m.TS])
 		}
 		// Nudges held for whoever takes the thread (nobody owns it yet): the export has no
 		// claims, so they are reported as such.
 		for _, n := range next.Pending {
 			if n.About == m.TS {
-				r.nudge(m.at, m.channel, "(whoever takes the thread)", n.Rule, n.Cue, r.texts[m.channel+"/"+m.TS])
+				r.nudge(m.at, m.channel, "", "(whoever takes the thread)", n.Rule, n.Cue, r.texts[m.channel+"/"+m.TS])
 			}
 		}
 		r.apply(key, th, next, &ev, m.at)
@@ -298,10 +374,12 @@ func oneLineText(s string, n int) string {
 func runReplay(args []string, stdout, stderr io.Writer, load loader) error {
 	fset := newFlags("replay", "replay [flags] EXPORT",
 		"Replays a Slack workspace export (its folder, or the .zip Slack gives) through the same coach and\n"+
-			"rules as the bot, on the export's own clock, and prints the nudges, promises, waits and weekly\n"+
-			"digest figures it would have produced. The export never leaves the machine.")
+			"rules as the bot, on the export's own clock, and prints who it took for agents and customers and\n"+
+			"why, the nudges, promises and waits, and the weekly digest each subscriber would have read. The\n"+
+			"export never leaves the machine.")
 	format := fset.String("format", "text", "output `FORMAT`: text or json")
-	agentsFlag := fset.String("agents", "", "`AGENTS`: user ids or names, comma-separated (default: members of the export's own team; guests and other teams are customers)")
+	agentsFlag := fset.String("agents", "", "`AGENTS`: user ids or names, comma-separated; everyone else is a customer (default: the full members\nof the export's own team; guests and Slack Connect members of other organisations are customers)")
+	customersFlag := fset.String("customers", "", "`CUSTOMERS`: user ids or names of customers, comma-separated, for an export whose customers have\nfull accounts")
 	teamTZ := fset.String("team-tz", "UTC", "the `ZONE` whose ISO weeks the digest uses")
 	if err := fset.parse(args, stdout); err != nil {
 		return err
@@ -334,8 +412,11 @@ func runReplay(args []string, stdout, stderr io.Writer, load loader) error {
 		}
 		return err
 	}
-	r := &replayer{c: c, ex: ex, agents: pickAgents(ex, *agentsFlag), team: team, threads: map[string]coach.Thread{},
-		texts: map[string]string{}, weeks: map[coach.Week]*replayWeek{}, promises: map[string]int{}}
+	cs, err := castOf(ex, *agentsFlag, *customersFlag)
+	if err != nil {
+		return fset.fail("%v", err)
+	}
+	r := newReplayer(c, ex, cs, team)
 	r.report.Export, r.report.Skipped = name, ex.skipped
 	var progress func(done, total int)
 	if f, ok := stderr.(*os.File); ok {
@@ -351,62 +432,188 @@ func runReplay(args []string, stdout, stderr io.Writer, load loader) error {
 		}
 	}
 	r.run(progress)
-	for _, w := range r.weeks {
-		r.report.Weeks = append(r.report.Weeks, *w)
-	}
-	sort.Slice(r.report.Weeks, func(i, j int) bool { return r.report.Weeks[i].Week < r.report.Weeks[j].Week })
+	r.finish()
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r.report)
 	}
-	printReplay(stdout, &r.report)
-	return nil
+	w := bufio.NewWriter(stdout)
+	printReplay(w, &r.report, cs)
+	return w.Flush()
 }
 
-// pickAgents decides who the agents are: the ones named, or else the full members of the
-// team most users belong to.
-func pickAgents(ex *export, named string) map[string]bool {
-	agents := map[string]bool{}
-	if named != "" {
-		for _, n := range strings.Split(named, ",") {
-			n = strings.TrimSpace(strings.TrimPrefix(n, "@"))
-			for id, u := range ex.users {
-				if id == n || u.Name == n || u.Profile.DisplayName == n {
-					agents[id] = true
-				}
+// finish orders the weeks and writes each one's digests.
+func (r *replayer) finish() {
+	for _, w := range r.weeks {
+		r.report.Weeks = append(r.report.Weeks, *w)
+	}
+	sort.Slice(r.report.Weeks, func(i, j int) bool { return r.report.Weeks[i].Week < r.report.Weeks[j].Week })
+	for i := range r.report.Weeks {
+		var prev *replayWeek
+		if i > 0 && r.report.Weeks[i-1].Week == r.report.Weeks[i].Week.Prev() {
+			prev = &r.report.Weeks[i-1]
+		}
+		r.report.Weeks[i].Digests = r.digests(&r.report.Weeks[i], prev)
+	}
+}
+
+// digests writes what each subscriber would have read about a week: a lead (the team's
+// figures, every kudos, quotes from every channel), then each agent who has figures of their
+// own that week (theirs only, their kudos, quotes from the channels they are in), as the
+// bot's digest does.
+func (r *replayer) digests(w, prev *replayWeek) []replayDigest {
+	out := []replayDigest{{Reader: "a team lead", Lines: r.digest(w, prev, "", &w.team)}}
+	ids := make([]string, 0, len(w.agents))
+	for id := range w.agents {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return r.name(ids[i]) < r.name(ids[j]) })
+	for _, id := range ids {
+		out = append(out, replayDigest{Reader: r.name(id), Lines: r.digest(w, prev, id, w.agents[id])})
+	}
+	return out
+}
+
+// digest is one reader's digest of a week: agent is "" for a lead.
+func (r *replayer) digest(w, prev *replayWeek, agent string, f *figures) []string {
+	start := w.Week.Start(r.team)
+	lines := []string{fmt.Sprintf("Weekly digest · %s – %s", start.Format("2 January"), start.AddDate(0, 0, 6).Format("2 January"))}
+	if w.Messages == 0 && len(f.nudges) == 0 && f.onTime+f.late+f.missed == 0 {
+		return append(lines, "A quiet week: no customer messages in the channels replayed.")
+	}
+	head := fmt.Sprintf("%d customer message%s, %d of them upset.", w.Messages, plural(w.Messages), w.Upset)
+	if prev != nil && prev.Messages > 0 {
+		head += fmt.Sprintf(" The week before: %d, %d upset.", prev.Messages, prev.Upset)
+	}
+	lines = append(lines, head)
+	member := func(channel string) bool {
+		if agent == "" {
+			return true
+		}
+		for _, ch := range r.ex.channels {
+			if ch.ID == channel {
+				return len(ch.Members) == 0 || slices.Contains(ch.Members, agent)
 			}
 		}
-		return agents
+		return true
 	}
-	teams := map[string]int{}
-	for _, u := range ex.users {
-		if !u.IsBot {
-			teams[u.TeamID]++
+	themes := make([]*themeWeek, 0, len(w.themes))
+	for _, t := range w.themes {
+		themes = append(themes, t)
+	}
+	sort.Slice(themes, func(i, j int) bool {
+		if themes[i].count != themes[j].count {
+			return themes[i].count > themes[j].count
+		}
+		return themes[i].id < themes[j].id
+	})
+	if len(themes) > 0 {
+		lines = append(lines, "What customers raised most:")
+	}
+	for i, t := range themes {
+		if i == 5 {
+			break
+		}
+		before := 0
+		if prev != nil {
+			before = prev.Themes[t.id]
+		}
+		lines = append(lines, fmt.Sprintf("  %s · %d (%s) · %d thread%s", coach.ThemeName(t.id), t.count, change(t.count, before), len(t.threads), plural(len(t.threads))))
+		shown := 0
+		for _, e := range t.examples {
+			if shown == 2 {
+				break
+			}
+			if member(e.Channel) {
+				lines = append(lines, "    "+quoteLine(r.names.plain(e.Text))+" in #"+r.channelName(e.Channel))
+				shown++
+			}
 		}
 	}
-	home, best := "", -1
-	for t, n := range teams {
-		if n > best || n == best && t < home {
-			home, best = t, n
+	var kudos []string
+	for _, k := range w.kudos {
+		if agent != "" && k.Agent != agent || !member(k.Channel) {
+			continue
 		}
-	}
-	for id, u := range ex.users {
-		if !u.IsBot && !u.Guest && !u.Guest1 && u.TeamID == home {
-			agents[id] = true
+		line := "  " + quoteLine(r.names.plain(k.Text))
+		if k.Agent != "" {
+			line += " for " + r.name(k.Agent)
 		}
+		kudos = append(kudos, line)
 	}
-	return agents
+	if len(kudos) > 0 {
+		lines = append(append(lines, "What customers praised:"), kudos[:min(len(kudos), 5)]...)
+	}
+	whose := "Your coaching week:"
+	if agent == "" {
+		whose = "The team's coaching week:"
+	}
+	return append(append(lines, whose), f.lines()...)
+}
+
+// change writes a count's change from the week before: "▲4", "▼2", "new", "=".
+func change(now, before int) string {
+	switch {
+	case before == 0:
+		return "new"
+	case now > before:
+		return fmt.Sprintf("▲%d", now-before)
+	case now < before:
+		return fmt.Sprintf("▼%d", before-now)
+	}
+	return "="
+}
+
+// lines writes coaching figures as the digest does.
+func (f *figures) lines() []string {
+	rules := make([]string, 0, len(f.nudges))
+	n := 0
+	for rule, c := range f.nudges {
+		rules = append(rules, rule)
+		n += c
+	}
+	sort.Slice(rules, func(i, j int) bool {
+		if f.nudges[rules[i]] != f.nudges[rules[j]] {
+			return f.nudges[rules[i]] > f.nudges[rules[j]]
+		}
+		return rules[i] < rules[j]
+	})
+	var out []string
+	if n == 0 {
+		out = append(out, "  No nudges.")
+	} else {
+		parts := make([]string, len(rules))
+		for i, rule := range rules {
+			parts[i] = fmt.Sprintf("%s %d", rule, f.nudges[rule])
+		}
+		out = append(out, fmt.Sprintf("  %d nudge%s: %s", n, plural(n), strings.Join(parts, ", ")))
+	}
+	if p := f.onTime + f.late + f.missed; p > 0 {
+		out = append(out, fmt.Sprintf("  Promises kept on time: %d of %d · %d late · %d missed", f.onTime, p, f.late, f.missed))
+	}
+	if f.firstReplies > 0 {
+		out = append(out, fmt.Sprintf("  First reply to an upset customer: %s on average (%d thread%s)",
+			coach.Minutes(f.waited/time.Duration(f.firstReplies)), f.firstReplies, plural(f.firstReplies)))
+	}
+	if f.kudos > 0 {
+		out = append(out, fmt.Sprintf("  Kudos from customers: %d", f.kudos))
+	}
+	return out
 }
 
 // printReplay writes the report for a person.
-func printReplay(w io.Writer, r *replayReport) {
+func printReplay(w io.Writer, r *replayReport, cs *cast) {
 	fmt.Fprintf(w, "Replay of %s: %d messages from %s to %s.\n", r.Export, r.Messages, r.From.Format("2 Jan 2006"), r.To.Format("2 Jan 2006"))
 	for _, s := range r.Skipped {
 		fmt.Fprintf(w, "  skipped: %s\n", s)
 	}
+	printCast(w, cs)
 	// Nudges by channel, then agent.
 	fmt.Fprintf(w, "\nNudges it would have sent: %d\n", len(r.Nudges))
+	if len(r.Nudges) == 0 && cs.count(coach.RoleCustomer) == 0 {
+		fmt.Fprintf(w, "  None: with no customers there was nothing to coach (see \"Who is who\").\n")
+	}
 	byPlace := map[string][]replayNudge{}
 	var places []string
 	for _, n := range r.Nudges {
@@ -437,30 +644,17 @@ func printReplay(w io.Writer, r *replayReport) {
 	for _, x := range r.Waits {
 		fmt.Fprintf(w, "  #%s · %s · since %s  %s\n", x.Channel, x.Customer, x.Since.UTC().Format("2006-01-02 15:04 UTC"), quoteLine(x.Message))
 	}
-	fmt.Fprintf(w, "\nWeekly digests\n")
+	fmt.Fprintf(w, "\nWeekly digests, as each subscriber would have read them\n")
+	if len(r.Weeks) == 0 {
+		fmt.Fprintf(w, "  None: the export holds no customer message (see \"Who is who\").\n")
+	}
 	for _, wk := range r.Weeks {
-		names := make([]string, 0, len(wk.Themes))
-		for t := range wk.Themes {
-			names = append(names, t)
-		}
-		sort.Slice(names, func(i, j int) bool {
-			if wk.Themes[names[i]] != wk.Themes[names[j]] {
-				return wk.Themes[names[i]] > wk.Themes[names[j]]
+		fmt.Fprintf(w, "  %s\n", wk.Week)
+		for _, d := range wk.Digests {
+			fmt.Fprintf(w, "    to %s:\n", d.Reader)
+			for _, l := range d.Lines {
+				fmt.Fprintf(w, "      %s\n", l)
 			}
-			return names[i] < names[j]
-		})
-		themes := make([]string, len(names))
-		for i, t := range names {
-			themes[i] = fmt.Sprintf("%s %d", t, wk.Themes[t])
-		}
-		nudges := 0
-		for _, n := range wk.Nudges {
-			nudges += n
-		}
-		fmt.Fprintf(w, "  %s: %d customer message%s, %d upset, %d kudos; %d nudge%s; promises kept on time %d, late %d, missed %d\n",
-			wk.Week, wk.Messages, plural(wk.Messages), wk.Upset, wk.Kudos, nudges, plural(nudges), wk.OnTime, wk.Late, wk.Missed)
-		if len(themes) > 0 {
-			fmt.Fprintf(w, "    themes: %s\n", strings.Join(themes, ", "))
 		}
 	}
 }
