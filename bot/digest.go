@@ -139,19 +139,6 @@ func bar(n, top int) string {
 	return strings.Repeat("█", full) + strings.Repeat("░", 10-full)
 }
 
-// trend writes a count's change from last week: "▲4", "▼2", "new", "=".
-func trend(now, before int) string {
-	switch {
-	case before == 0 && now > 0:
-		return "new"
-	case now > before:
-		return fmt.Sprintf("▲%d", now-before)
-	case now < before:
-		return fmt.Sprintf("▼%d", before-now)
-	}
-	return "="
-}
-
 // digest writes a subscriber's digest of a week: the team's complaints and kudos for a
 // lead, the complaints and their own figures for an agent. sofar marks a preview of the
 // week in progress.
@@ -205,7 +192,7 @@ func (b *Bot) digest(ctx context.Context, user string, week coach.Week, sofar bo
 					chs = append(chs, fmt.Sprintf("<#%s> %d", ch, n))
 				}
 				sort.Strings(chs)
-				text := fmt.Sprintf("*%s* · %d (%s) · %d thread%s\n`%s`  %s", coach.ThemeName(t.Theme), t.Count, trend(t.Count, before[t.Theme]),
+				text := fmt.Sprintf("*%s* · %d (%s) · %d thread%s\n`%s`  %s", coach.ThemeName(t.Theme), t.Count, coach.Trend(t.Count, before[t.Theme]),
 					t.Threads, plural(t.Threads), bar(t.Count, top), strings.Join(chs, " · "))
 				for _, e := range t.Examples {
 					if !slices.Contains(b.membersOf(ctx, e.Channel), user) {

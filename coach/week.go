@@ -170,3 +170,17 @@ func praised(text string, t Thread, isAgent func(string) bool) string {
 	}
 	return t.Owner
 }
+
+// Trend writes a count's change from the week before, as the digest shows it: "▲4", "▼2",
+// "new", "=".
+func Trend(now, before int) string {
+	switch {
+	case before == 0 && now > 0:
+		return "new"
+	case now > before:
+		return fmt.Sprintf("▲%d", now-before)
+	case now < before:
+		return fmt.Sprintf("▼%d", before-now)
+	}
+	return "="
+}

@@ -69,3 +69,14 @@ func TestTallyOf(t *testing.T) {
 		})
 	}
 }
+
+func TestTrend(t *testing.T) {
+	for _, c := range []struct {
+		now, before int
+		want        string
+	}{{4, 0, "new"}, {0, 0, "="}, {7, 3, "▲4"}, {1, 3, "▼2"}, {5, 5, "="}} {
+		if got := Trend(c.now, c.before); got != c.want {
+			t.Errorf("Trend(%d, %d) = %q, want %q", c.now, c.before, got, c.want)
+		}
+	}
+}

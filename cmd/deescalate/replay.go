@@ -519,7 +519,7 @@ func (r *replayer) digest(w, prev *replayWeek, agent string, f *figures) []strin
 		if prev != nil {
 			before = prev.Themes[t.id]
 		}
-		lines = append(lines, fmt.Sprintf("  %s · %d (%s) · %d thread%s", coach.ThemeName(t.id), t.count, change(t.count, before), len(t.threads), plural(len(t.threads))))
+		lines = append(lines, fmt.Sprintf("  %s · %d (%s) · %d thread%s", coach.ThemeName(t.id), t.count, coach.Trend(t.count, before), len(t.threads), plural(len(t.threads))))
 		shown := 0
 		for _, e := range t.examples {
 			if shown == 2 {
@@ -550,19 +550,6 @@ func (r *replayer) digest(w, prev *replayWeek, agent string, f *figures) []strin
 		whose = "The team's coaching week:"
 	}
 	return append(append(lines, whose), f.lines()...)
-}
-
-// change writes a count's change from the week before: "▲4", "▼2", "new", "=".
-func change(now, before int) string {
-	switch {
-	case before == 0:
-		return "new"
-	case now > before:
-		return fmt.Sprintf("▲%d", now-before)
-	case now < before:
-		return fmt.Sprintf("▼%d", before-now)
-	}
-	return "="
 }
 
 // lines writes coaching figures as the digest does.
